@@ -1,0 +1,33 @@
+package dev.roomkeeper.platform.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Ready only when the database answers. */
+@Readiness
+@ApplicationScoped
+public class DatabaseReadinessCheck implements HealthCheck {
+
+    @Resource(lookup = "java:app/jdbc/roomkeeper")
+    DataSource dataSource;
+
+    @Override
+    public HealthCheckResponse call() {
+        var builder = HealthCheckResponse.named("roomkeeper-database");
+        try (Connection connection = dataSource.getConnection()) {
+            boolean valid = connection.isValid(2);
+            return builder.status(valid)
+                    .withData("product", connection.getMetaData().getDatabaseProductName())
+                    .build();
+        } catch (SQLException | RuntimeException e) {
+            return builder.down().withData("error", e.getClass().getSimpleName()).build();
+        }
+    }
+}

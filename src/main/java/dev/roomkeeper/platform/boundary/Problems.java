@@ -1,0 +1,28 @@
+package dev.roomkeeper.platform.boundary;
+
+import dev.roomkeeper.platform.entity.Problem;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.util.List;
+
+/** Builds problem+json responses; the one place that knows their shape. */
+final class Problems {
+
+    static final String TYPE_PREFIX = "urn:roomkeeper:problem:";
+
+    private Problems() {
+    }
+
+    static Response response(int status, String type, String title, String detail, UriInfo uri,
+                             List<Problem.FieldError> errors) {
+        String instance = uri == null ? null : "/" + uri.getPath();
+        Problem problem = new Problem(TYPE_PREFIX + type, title, status, detail, instance,
+                errors == null || errors.isEmpty() ? null : errors);
+        Response.ResponseBuilder builder = Response.status(status).type(Problem.MEDIA_TYPE).entity(problem);
+        if (status == 401) {
+            builder.header("WWW-Authenticate", "Bearer realm=\"roomkeeper\"");
+        }
+        return builder.build();
+    }
+}

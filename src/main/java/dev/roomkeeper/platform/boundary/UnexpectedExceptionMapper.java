@@ -1,0 +1,31 @@
+package dev.roomkeeper.platform.boundary;
+
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Anything else is our fault: logged with an incident id, answered with that id and no internals.
+ */
+@Provider
+public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(UnexpectedExceptionMapper.class.getName());
+
+    @Context
+    UriInfo uriInfo;
+
+    @Override
+    public Response toResponse(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, e, () -> "incident " + incident + " on " + (uriInfo == null ? "?" : uriInfo.getPath()));
+        return Problems.response(500, "internal", "Internal error",
+                "The server failed to handle this request. Incident " + incident + " was logged.", uriInfo, null);
+    }
+}
