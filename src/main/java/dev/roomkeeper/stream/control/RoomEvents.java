@@ -1,0 +1,29 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.engine.control.Engine;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+
+/**
+ * The one API through which features put changes on a room's event stream. Transports (WebSocket,
+ * SSE) only deliver what comes out of it; they know nothing of the features.
+ */
+@ApplicationScoped
+public class RoomEvents {
+
+    @Inject
+    Engine engine;
+
+    /**
+     * Publishes {@code type} with {@code data} on the room's stream and returns the event with its seq.
+     *
+     * @param roomId the room's id (not its slug)
+     * @param type   a dotted event type: {@code <feature>.<what>}, such as {@code room.closed}
+     * @param data   the payload; an empty object when null
+     */
+    public RoomEvent publish(String roomId, String type, JsonObject data) {
+        return engine.publish(roomId, type, data == null ? "{}" : data.toString());
+    }
+}
