@@ -1,0 +1,238 @@
+package dev.roomkeeper.engine.control;
+
+import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.stream.entity.Replay;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What every engine promises. Each engine's test extends this and says how to make one.
+ */
+abstract class EngineContract {
+
+    static final int HISTORY = 20;
+
+    protected MutableClock clock;
+    protected Engine engine;
+    protected final List<Engine> opened = new ArrayList<>();
+
+    /** A new engine; engines made by one test share their backing store, as nodes of one cluster do. */
+    protected abstract Engine newEngine(EngineSettings settings);
+
+    protected Engine open() {
+        Engine e = newEngine(new EngineSettings(HISTORY, Duration.ofMinutes(5), Duration.ofHours(1), clock));
+        opened.add(e);
+        return e;
+    }
+
+    protected static String room() {
+        return "room-" + UUID.randomUUID();
+    }
+
+    @BeforeEach
+    void openEngine() {
+        clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        engine = open();
+    }
+
+    @AfterEach
+    void closeEngines() {
+        opened.forEach(Engine::close);
+    }
+
+    @Test
+    void seqStartsAtOneAndIncreasesWithoutGapsPerRoom() {
+        String a = room();
+        String b = room();
+        assertEquals(1, engine.publish(a, "t", "{}").seq());
+        assertEquals(2, engine.publish(a, "t", "{}").seq());
+        assertEquals(1, engine.publish(b, "t", "{}").seq());
+        assertEquals(3, engine.publish(a, "t", "{}").seq());
+        assertEquals(3, engine.position(a).seq());
+        assertEquals(1, engine.position(b).seq());
+    }
+
+    @Test
+    void unknownRoomIsAtSeqZeroWithAStableEpoch() {
+        String r = room();
+        var first = engine.position(r);
+        assertEquals(0, first.seq());
+        assertEquals(first.epoch(), engine.position(r).epoch());
+        engine.publish(r, "t", "{}");
+        assertEquals(first.epoch(), engine.position(r).epoch());
+    }
+
+    @Test
+    void publishedEventKeepsTypeDataAndServerTime() {
+        String r = room();
+        String data = "{\"text\":\"héllo \\\"world\\\"\\nline\",\"n\":[1,2,3]}";
+        RoomEvent published = engine.publish(r, "chat.message", data);
+        Replay replay = engine.replay(r, 0, null);
+        assertTrue(replay.recovered());
+        RoomEvent stored = replay.events().get(0);
+        assertEquals(published, stored);
+        assertEquals("chat.message", stored.type());
+        assertEquals(data, stored.data());
+        assertEquals(clock.millis(), stored.time());
+    }
+
+    @Test
+    void listenerSeesEveryEventOnceInSeqOrderUnderConcurrentPublishers() throws Exception {
+        String r = room();
+        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+        engine.listen(e -> {
+            if (e.room().equals(r)) {
+                seen.add(e.seq());
+            }
+        });
+        int threads = 4;
+        int each = 250;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < each; i++) {
+                    engine.publish(r, "t", "{}");
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        awaitTrue(() -> seen.size() >= threads * each, "all events delivered");
+        assertEquals(LongStream.rangeClosed(1, threads * each).boxed().toList(), List.copyOf(seen));
+    }
+
+    @Test
+    void replayReturnsExactlyTheMissedEventsInOrder() {
+        String r = room();
+        for (int i = 0; i < 10; i++) {
+            engine.publish(r, "t", "{\"i\":" + i + "}");
+        }
+        Replay replay = engine.replay(r, 6, engine.position(r).epoch());
+        assertTrue(replay.recovered());
+        assertEquals(10, replay.seq());
+        assertEquals(List.of(7L, 8L, 9L, 10L), replay.events().stream().map(RoomEvent::seq).toList());
+        assertEquals("{\"i\":6}", replay.events().get(0).data());
+    }
+
+    @Test
+    void replayFromTheLatestSeqIsRecoveredAndEmpty() {
+        String r = room();
+        engine.publish(r, "t", "{}");
+        Replay replay = engine.replay(r, 1, null);
+        assertTrue(replay.recovered());
+        assertTrue(replay.events().isEmpty());
+    }
+
+    @Test
+    void gapOlderThanTheHistorySizeIsNotRecovered() {
+        String r = room();
+        for (int i = 0; i < HISTORY + 5; i++) {
+            engine.publish(r, "t", "{}");
+        }
+        assertFalse(engine.replay(r, 2, null).recovered());
+        Replay recent = engine.replay(r, 5, null);
+        assertTrue(recent.recovered(), "the last " + HISTORY + " events are kept");
+        assertEquals(HISTORY, recent.events().size());
+    }
+
+    @Test
+    void eventsOlderThanTheHistoryTtlAreNotReplayed() {
+        String r = room();
+        engine.publish(r, "t", "{}");
+        clock.advance(Duration.ofMinutes(6));
+        engine.publish(r, "t", "{}");
+        assertFalse(engine.replay(r, 0, null).recovered());
+        assertTrue(engine.replay(r, 1, null).recovered());
+    }
+
+    @Test
+    void wrongEpochOrFutureSeqIsNotRecovered() {
+        String r = room();
+        engine.publish(r, "t", "{}");
+        String epoch = engine.position(r).epoch();
+        assertFalse(engine.replay(r, 0, "not-" + epoch).recovered());
+        assertFalse(engine.replay(r, 5, epoch).recovered());
+        assertFalse(engine.replay(r, -1, epoch).recovered());
+        Replay ok = engine.replay(r, 0, epoch);
+        assertTrue(ok.recovered());
+        assertEquals(epoch, ok.epoch());
+    }
+
+    @Test
+    void roomsAreIndependentStreams() {
+        String a = room();
+        String b = room();
+        engine.publish(a, "a", "{}");
+        engine.publish(b, "b", "{}");
+        engine.publish(a, "a", "{}");
+        assertEquals(List.of("a", "a"), engine.replay(a, 0, null).events().stream().map(RoomEvent::type).toList());
+        assertEquals(List.of("b"), engine.replay(b, 0, null).events().stream().map(RoomEvent::type).toList());
+        assertNotEquals(engine.position(a).epoch(), null);
+    }
+
+    /** Per-room order and exactly-once delivery hold for many rooms at once. */
+    @Test
+    void eachRoomIsDeliveredInOrderWhenManyRoomsInterleave() throws Exception {
+        Map<String, List<Long>> seen = new ConcurrentHashMap<>();
+        engine.listen(e -> seen.computeIfAbsent(e.room(), k -> Collections.synchronizedList(new ArrayList<>())).add(e.seq()));
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            rooms.add(room());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    for (String r : rooms) {
+                        engine.publish(r, "t", "{}");
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        awaitTrue(() -> rooms.stream().allMatch(r -> seen.getOrDefault(r, List.of()).size() >= 200), "all delivered");
+        for (String r : rooms) {
+            assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), List.copyOf(seen.get(r)), r);
+        }
+    }
+
+    protected static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.sleep(5);
+        }
+    }
+}
