@@ -1,0 +1,71 @@
+package dev.roomkeeper.auth.boundary;
+
+import dev.roomkeeper.auth.control.InvalidTokenException;
+import dev.roomkeeper.auth.control.TokenVerifier;
+import dev.roomkeeper.auth.entity.Caller;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+import java.lang.reflect.Method;
+import java.util.logging.Logger;
+
+/**
+ * Every call under {@code /api} needs {@code Authorization: Bearer <jwt>}, unless its resource class or
+ * method is {@link Public}. A verified token replaces the security context: resources read the caller with
+ * {@code (Caller) securityContext.getUserPrincipal()} and admins with {@code isUserInRole("admin")}.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+@ApplicationScoped
+public class BearerAuthenticationFilter implements ContainerRequestFilter {
+
+    private static final Logger LOG = Logger.getLogger(BearerAuthenticationFilter.class.getName());
+
+    @Context
+    ResourceInfo resourceInfo;
+
+    @Inject
+    TokenVerifier tokens;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (isPublic()) {
+            return;
+        }
+        try {
+            Caller caller = tokens.verify(bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+            boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+            request.setSecurityContext(new CallerSecurityContext(caller, secure));
+        } catch (InvalidTokenException e) {
+            LOG.fine(() -> "refused " + request.getMethod() + " /" + request.getUriInfo().getPath() + ": " + e.reason().code());
+            request.abortWith(AuthProblems.unauthorized(e, request.getUriInfo()));
+        }
+    }
+
+    private boolean isPublic() {
+        Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+        Class<?> type = resourceInfo == null ? null : resourceInfo.getResourceClass();
+        return (method != null && method.isAnnotationPresent(Public.class))
+                || (type != null && type.isAnnotationPresent(Public.class));
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; the scheme is case-insensitive. */
+    static String bearerToken(String authorization) throws InvalidTokenException {
+        String value = authorization == null ? "" : authorization.strip();
+        int space = value.indexOf(' ');
+        String token = space < 0 ? "" : value.substring(space + 1).strip();
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase(CallerSecurityContext.SCHEME) || token.isEmpty()) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MISSING,
+                    "This call needs an Authorization: Bearer <token> header.");
+        }
+        return token;
+    }
+}
