@@ -28,6 +28,9 @@ public final class Slug {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9]+");
     private static final String FALLBACK = "room";
+    /** Latin letters that do not decompose into a base letter and a mark. */
+    private static final String[][] LETTERS = {
+            {"ß", "ss"}, {"æ", "ae"}, {"œ", "oe"}, {"ø", "o"}, {"ł", "l"}, {"đ", "d"}, {"ð", "d"}, {"þ", "th"}};
 
     private Slug() {
     }
@@ -49,6 +52,9 @@ public final class Slug {
     public static String fromTitle(String title) {
         String text = title == null ? "" : Normalizer.normalize(title, Normalizer.Form.NFKD);
         text = MARKS.matcher(text).replaceAll("").toLowerCase(Locale.ROOT);
+        for (String[] letter : LETTERS) {
+            text = text.replace(letter[0], letter[1]);
+        }
         text = trimDashes(NOT_ALLOWED.matcher(text).replaceAll("-"));
         if (text.length() > MAX_BASE_LENGTH) {
             text = trimDashes(text.substring(0, MAX_BASE_LENGTH));
