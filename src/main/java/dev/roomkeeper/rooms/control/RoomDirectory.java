@@ -153,8 +153,12 @@ public class RoomDirectory {
         return room.toResponse();
     }
 
-    /** The managed room named {@code ref}: an id is looked up by id, anything else by slug. */
-    Optional<Room> lookup(String ref) {
+    /**
+     * The room entity named {@code ref}: an id is looked up by id, anything else by slug. Managed when
+     * called inside a transaction. For control beans only; never hand the entity to JSON.
+     * Public so the call works through any CDI client proxy.
+     */
+    public Optional<Room> lookup(String ref) {
         if (ref == null || ref.isBlank()) {
             return Optional.empty();
         }
