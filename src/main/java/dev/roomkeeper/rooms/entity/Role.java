@@ -9,6 +9,11 @@ import java.util.Optional;
 public enum Role {
     HOST, PRESENTER, PARTICIPANT, OBSERVER;
 
+    /** What request records accept for a role: a wire name, in any case, with blanks around it. */
+    public static final String WIRE_PATTERN = "(?i)\\s*(host|presenter|participant|observer)\\s*";
+
+    public static final String RULE = "must be one of host, presenter, participant, observer";
+
     /** The wire name: lower case, as in {@code "host"}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

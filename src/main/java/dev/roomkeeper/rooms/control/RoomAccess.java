@@ -1,0 +1,166 @@
+package dev.roomkeeper.rooms.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.rooms.entity.Access;
+import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.rooms.entity.RoomResponse;
+import dev.roomkeeper.rooms.entity.RoomState;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
+ * subscribe, so rooms and memberships are cached for {@code roomkeeper.rooms.access-cache-ttl}
+ * (default 5 s; zero turns the cache off). Changes made on this node drop their entries at once;
+ * changes made on other nodes are seen when the entries expire.
+ */
+@ApplicationScoped
+public class RoomAccess {
+
+    /** Beyond this many entries, expired ones are swept, and everything is dropped if that is not enough. */
+    static final int MAX_ENTRIES = 10_000;
+
+    @Inject
+    RoomDirectory rooms;
+
+    @Inject
+    Memberships memberships;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
+    Duration ttl;
+
+    Clock clock = Clock.systemUTC();
+
+    private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
+    private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
+
+    /**
+     * The caller's access to the room named {@code roomRef} (id or slug).
+     *
+     * @throws ProblemException 401 without a caller, 404 when there is no such room, 409 ({@code room-closed})
+     *                          when it is closed, 403 when the caller is neither an admin, a member, nor
+     *                          granted the room by their token
+     */
+    public Access resolve(String roomRef, Caller caller) {
+        if (caller == null) {
+            throw ProblemException.unauthorized("This call needs a bearer token.");
+        }
+        RoomResponse room = cachedRoom(roomRef).orElse(null);
+        Role memberRole = null;
+        if (room != null && isOpen(room) && !caller.admin()) {
+            memberRole = cachedRole(room.id(), caller.userId()).orElse(null);
+        }
+        return decide(roomRef, room, memberRole, caller);
+    }
+
+    /**
+     * The rules, without lookups: the room must exist and be open; admins are hosts; a membership in the
+     * database wins over a grant in the token, which may name the room by id or by slug.
+     *
+     * @param room       the room, or null when there is none
+     * @param memberRole the caller's role by membership, or null when not a member
+     */
+    static Access decide(String roomRef, RoomResponse room, Role memberRole, Caller caller) {
+        if (room == null) {
+            throw RoomProblems.noRoom(roomRef);
+        }
+        if (!isOpen(room)) {
+            throw RoomProblems.closed(room.slug());
+        }
+        Role role;
+        if (caller.admin()) {
+            role = Role.HOST;
+        } else if (memberRole != null) {
+            role = memberRole;
+        } else {
+            role = caller.roomGrants().get(room.id());
+            if (role == null) {
+                role = caller.roomGrants().get(room.slug());
+            }
+        }
+        if (role == null) {
+            throw RoomProblems.notMember();
+        }
+        return new Access(room.id(), room.slug(), role);
+    }
+
+    /** Drops what this node cached about a room or a membership once a change to it has committed. */
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION)
+                  RoomChange change) {
+        if (change instanceof RoomChange.Created created) {
+            forgetRoom(created.roomId(), created.slug());
+        } else if (change instanceof RoomChange.Closed closed) {
+            forgetRoom(closed.roomId(), closed.slug());
+        } else if (change instanceof RoomChange.MemberAdded added) {
+            rolesByMember.remove(new MemberKey(added.roomId(), added.userId()));
+        } else if (change instanceof RoomChange.MemberRoleChanged changed) {
+            rolesByMember.remove(new MemberKey(changed.roomId(), changed.userId()));
+        } else if (change instanceof RoomChange.MemberRemoved removed) {
+            rolesByMember.remove(new MemberKey(removed.roomId(), removed.userId()));
+        }
+    }
+
+    private void forgetRoom(String id, String slug) {
+        roomsByRef.remove(id);
+        roomsByRef.remove(slug);
+    }
+
+    private Optional<RoomResponse> cachedRoom(String roomRef) {
+        if (roomRef == null || roomRef.isBlank()) {
+            return Optional.empty();
+        }
+        String key = roomRef.trim().toLowerCase(Locale.ROOT);
+        return cached(roomsByRef, key, () -> rooms.find(key));
+    }
+
+    private Optional<Role> cachedRole(String roomId, String userId) {
+        return cached(rolesByMember, new MemberKey(roomId, userId), () -> memberships.roleOf(roomId, userId));
+    }
+
+    private <K, V> V cached(Map<K, Expiring<V>> cache, K key, Supplier<V> load) {
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            return load.get();
+        }
+        Instant now = clock.instant();
+        Expiring<V> entry = cache.get(key);
+        if (entry != null && now.isBefore(entry.expiresAt())) {
+            return entry.value();
+        }
+        V value = load.get();
+        if (cache.size() >= MAX_ENTRIES) {
+            cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+            }
+        }
+        cache.put(key, new Expiring<>(value, now.plus(ttl)));
+        return value;
+    }
+
+    private static boolean isOpen(RoomResponse room) {
+        return RoomState.OPEN.wireName().equals(room.state());
+    }
+
+    private record Expiring<V>(V value, Instant expiresAt) {
+    }
+
+    private record MemberKey(String roomId, String userId) {
+    }
+}

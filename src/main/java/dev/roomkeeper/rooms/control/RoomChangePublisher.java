@@ -1,0 +1,75 @@
+package dev.roomkeeper.rooms.control;
+
+import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.stream.control.RoomEvents;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts committed room changes on the room's event stream: {@code room.closed}, {@code member.added},
+ * {@code member.role-changed} and {@code member.removed}. Runs after {@link RoomAccess} has dropped its
+ * stale entries, so a client reacting to an event is judged on the new state.
+ */
+@ApplicationScoped
+public class RoomChangePublisher {
+
+    private static final Logger LOG = Logger.getLogger(RoomChangePublisher.class.getName());
+
+    @Inject
+    RoomEvents events;
+
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 100)
+                  RoomChange change) {
+        eventFor(change).ifPresent(event -> {
+            try {
+                events.publish(change.roomId(), event.type(), event.data());
+            } catch (RuntimeException e) {
+                // the change is committed; a lost announcement must not turn the call into an error
+                LOG.log(Level.WARNING, e, () -> "could not publish " + event.type() + " in room " + change.roomId());
+            }
+        });
+    }
+
+    /** The stream event announcing a change, if it is announced at all (creation is not: nobody listens yet). */
+    static Optional<StreamEvent> eventFor(RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            JsonObjectBuilder data = Json.createObjectBuilder();
+            if (closed.reason() == null) {
+                data.addNull("reason");
+            } else {
+                data.add("reason", closed.reason());
+            }
+            data.add("closedAt", closed.closedAt().toString());
+            return Optional.of(new StreamEvent("room.closed", data.build()));
+        }
+        if (change instanceof RoomChange.MemberAdded added) {
+            return Optional.of(new StreamEvent("member.added", member(added.userId(), added.role().wireName())));
+        }
+        if (change instanceof RoomChange.MemberRoleChanged changed) {
+            return Optional.of(new StreamEvent("member.role-changed",
+                    member(changed.userId(), changed.role().wireName())));
+        }
+        if (change instanceof RoomChange.MemberRemoved removed) {
+            return Optional.of(new StreamEvent("member.removed", member(removed.userId(), removed.role().wireName())));
+        }
+        return Optional.empty();
+    }
+
+    private static JsonObject member(String userId, String role) {
+        return Json.createObjectBuilder().add("userId", userId).add("role", role).build();
+    }
+
+    record StreamEvent(String type, JsonObject data) {
+    }
+}

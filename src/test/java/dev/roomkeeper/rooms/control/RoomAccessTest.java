@@ -1,0 +1,216 @@
+package dev.roomkeeper.rooms.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.rooms.entity.Access;
+import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.rooms.entity.RoomResponse;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RoomAccessTest {
+
+    private static final String ID = "6f1c2a9e-0b7d-4c1e-9a55-3f2d8c7b1e40";
+    private static final RoomResponse OPEN = room("open");
+    private static final RoomResponse CLOSED = room("closed");
+
+    private static RoomResponse room(String state) {
+        Instant t = Instant.parse("2025-03-01T10:00:00Z");
+        return new RoomResponse(ID, "daily", "Daily", "huddle", state, "admin-1", t, t, null, null);
+    }
+
+    private static Caller user(Map<String, Role> grants) {
+        return new Caller("bob", "Bob", null, false, grants, Instant.MAX);
+    }
+
+    private static Caller admin() {
+        return new Caller("root", "Root", null, true, Map.of(), Instant.MAX);
+    }
+
+    private static ProblemException refused(RoomResponse room, Role memberRole, Caller caller) {
+        return assertThrows(ProblemException.class, () -> RoomAccess.decide("daily", room, memberRole, caller));
+    }
+
+    @Nested
+    class Rules {
+
+        @Test
+        void anUnknownRoomIsNotFound() {
+            ProblemException problem = refused(null, null, admin());
+
+            assertEquals(404, problem.status());
+            assertEquals("No room named \"daily\".", problem.getMessage());
+        }
+
+        @Test
+        void aClosedRoomIsAConflictEvenForAdminsAndMembers() {
+            assertEquals("room-closed", refused(CLOSED, Role.HOST, admin()).type());
+            assertEquals(409, refused(CLOSED, Role.HOST, user(Map.of())).status());
+        }
+
+        @Test
+        void adminsAreHostsWithoutBeingMembers() {
+            assertEquals(new Access(ID, "daily", Role.HOST), RoomAccess.decide("daily", OPEN, null, admin()));
+        }
+
+        @Test
+        void membersGetTheirRoleFromTheDatabase() {
+            assertEquals(Role.OBSERVER, RoomAccess.decide(ID, OPEN, Role.OBSERVER, user(Map.of())).role());
+        }
+
+        @Test
+        void aMembershipWinsOverATokenGrant() {
+            Caller granted = user(Map.of(ID, Role.HOST, "daily", Role.HOST));
+
+            assertEquals(Role.OBSERVER, RoomAccess.decide("daily", OPEN, Role.OBSERVER, granted).role());
+        }
+
+        @Test
+        void aTokenGrantNamesTheRoomByIdOrBySlug() {
+            assertEquals(Role.PRESENTER, RoomAccess.decide("daily", OPEN, null, user(Map.of(ID, Role.PRESENTER))).role());
+            assertEquals(Role.PARTICIPANT, RoomAccess.decide(ID, OPEN, null, user(Map.of("daily", Role.PARTICIPANT))).role());
+        }
+
+        @Test
+        void aGrantByIdWinsOverAGrantBySlug() {
+            Caller both = user(Map.of(ID, Role.PRESENTER, "daily", Role.OBSERVER));
+
+            assertEquals(Role.PRESENTER, RoomAccess.decide("daily", OPEN, null, both).role());
+        }
+
+        @Test
+        void anyoneElseIsForbidden() {
+            ProblemException problem = refused(OPEN, null, user(Map.of("other-room", Role.HOST)));
+
+            assertEquals(403, problem.status());
+            assertEquals("You are not a member of this room.", problem.getMessage());
+        }
+    }
+
+    @Nested
+    class Caching {
+
+        private Instant now = Instant.parse("2025-03-01T10:00:00Z");
+        private final Map<String, Integer> roomLoads = new HashMap<>();
+        private final Map<String, Integer> roleLoads = new HashMap<>();
+        private final Map<String, Role> roles = new HashMap<>();
+        private RoomResponse stored = OPEN;
+        private final RoomAccess access = new RoomAccess();
+
+        Caching() {
+            access.rooms = new RoomDirectory() {
+                @Override
+                public Optional<RoomResponse> find(String ref) {
+                    roomLoads.merge(ref, 1, Integer::sum);
+                    return ref.equals(ID) || ref.equals("daily") ? Optional.ofNullable(stored) : Optional.empty();
+                }
+            };
+            access.memberships = new Memberships() {
+                @Override
+                public Optional<Role> roleOf(String roomId, String userId) {
+                    roleLoads.merge(userId, 1, Integer::sum);
+                    return Optional.ofNullable(roles.get(userId));
+                }
+            };
+            access.ttl = Duration.ofSeconds(5);
+            tick(Duration.ZERO);
+        }
+
+        private void tick(Duration by) {
+            now = now.plus(by);
+            access.clock = Clock.fixed(now, ZoneOffset.UTC);
+        }
+
+        @Test
+        void repeatedResolvesWithinTheTtlLookUpOnce() {
+            roles.put("bob", Role.PARTICIPANT);
+
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Role.PARTICIPANT, access.resolve("Daily", user(Map.of())).role());
+                tick(Duration.ofSeconds(1));
+            }
+
+            assertEquals(Map.of("daily", 1), roomLoads);
+            assertEquals(Map.of("bob", 1), roleLoads);
+        }
+
+        @Test
+        void entriesAreLookedUpAgainOnceTheTtlHasPassed() {
+            access.resolve("daily", user(Map.of("daily", Role.OBSERVER)));
+            roles.put("bob", Role.HOST);
+            tick(Duration.ofSeconds(5));
+
+            assertEquals(Role.HOST, access.resolve("daily", user(Map.of("daily", Role.OBSERVER))).role());
+            assertEquals(2, roomLoads.get("daily"));
+            assertEquals(2, roleLoads.get("bob"));
+        }
+
+        @Test
+        void aCommittedMembershipChangeOnThisNodeIsSeenAtOnce() {
+            assertEquals(403, assertThrows(ProblemException.class,
+                    () -> access.resolve("daily", user(Map.of()))).status());
+            roles.put("bob", Role.PRESENTER);
+
+            access.onChange(new RoomChange.MemberAdded(ID, "bob", Role.PRESENTER));
+
+            assertEquals(Role.PRESENTER, access.resolve("daily", user(Map.of())).role());
+        }
+
+        @Test
+        void aCommittedCloseOnThisNodeIsSeenAtOnceUnderIdAndSlug() {
+            access.resolve("daily", admin());
+            access.resolve(ID, admin());
+            stored = CLOSED;
+
+            access.onChange(new RoomChange.Closed(ID, "daily", null, now));
+
+            assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve("daily", admin())).status());
+            assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve(ID, admin())).status());
+        }
+
+        @Test
+        void aRoomCreatedOnThisNodeReplacesACachedMiss() {
+            stored = null;
+            assertEquals(404, assertThrows(ProblemException.class, () -> access.resolve("daily", admin())).status());
+            stored = OPEN;
+
+            access.onChange(new RoomChange.Created(ID, "daily"));
+
+            assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+        }
+
+        @Test
+        void adminsNeedNoMembershipLookup() {
+            access.resolve("daily", admin());
+
+            assertEquals(Map.of(), roleLoads);
+        }
+
+        @Test
+        void aZeroTtlTurnsTheCacheOff() {
+            access.ttl = Duration.ZERO;
+
+            access.resolve("daily", admin());
+            access.resolve("daily", admin());
+
+            assertEquals(2, roomLoads.get("daily"));
+        }
+
+        @Test
+        void aCallWithoutACallerIsUnauthorized() {
+            assertEquals(401, assertThrows(ProblemException.class, () -> access.resolve("daily", null)).status());
+        }
+    }
+}
