@@ -530,6 +530,10 @@ public class RedisEngine implements Engine {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             confirmed = true;
+            if (closed) {
+                unsubscribe(); // close() ran before this subscription existed and could not end it
+                return;
+            }
             onSubscribed();
         }
 
