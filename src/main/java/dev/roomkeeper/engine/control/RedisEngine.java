@@ -1,0 +1,604 @@
+package dev.roomkeeper.engine.control;
+
+import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.stream.entity.Replay;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.stream.entity.StreamPosition;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The engine for any number of nodes sharing one Redis: per-room seq, epoch and history live in
+ * Redis, and every event reaches every node through one pub/sub channel.
+ * <p>
+ * A publish is one Lua script (see {@link #PUBLISH_SCRIPT}), so the seq, the history entry and the
+ * single PUBLISH of an event happen atomically and in the same order for every node. Listeners are
+ * called on the subscriber thread, one event at a time, every room in seq order, and must only hand
+ * the events on (never block). A node's own events reach its listeners through Redis too: that keeps
+ * one ordered path per room instead of local events overtaking remote ones with lower seqs.
+ * <p>
+ * Each node remembers per room the last seq it delivered. A later seq than the next one means events
+ * were missed (the subscription dropped): they are fetched from the room's history and delivered
+ * first; earlier seqs are duplicates and dropped. After a reconnect the node checks every room it
+ * remembers. What is no longer in the history cannot be delivered; it is logged, and clients notice
+ * the jump in seq and resubscribe with a replay, which then tells them to take a snapshot.
+ * See {@code src/docs/engine-redis.md}.
+ */
+public class RedisEngine implements Engine {
+
+    private static final Logger LOG = Logger.getLogger(RedisEngine.class.getName());
+
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+    /**
+     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
+     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
+     * <p>
+     * A counter that starts again (INCR gives 1) drops any history left from before. The epoch's
+     * expiry is set before the counter's so it never outlives it: a room whose counter expired always
+     * comes back with a new epoch.
+     */
+    static final String PUBLISH_SCRIPT = """
+            local seq = redis.call('INCR', KEYS[1])
+            if seq == 1 then
+              redis.call('DEL', KEYS[3])
+            end
+            redis.call('SET', KEYS[2], ARGV[1], 'NX')
+            local epoch = redis.call('GET', KEYS[2])
+            local event = ARGV[2] .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. ARGV[3]
+              .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5]
+            redis.call('RPUSH', KEYS[3], event)
+            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[6]), -1)
+            redis.call('PEXPIRE', KEYS[2], ARGV[7])
+            redis.call('PEXPIRE', KEYS[3], ARGV[7])
+            redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            redis.call('PUBLISH', ARGV[8], event)
+            return seq
+            """;
+
+    /**
+     * Reads a room consistently. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none
+     * ('' to create nothing), its TTL (ms), the seq after which history entries are wanted ('' for
+     * none). Returns {epoch or nil, seq, entries}; entries are the newest {@code seq - since} of the
+     * history, which holds consecutive seqs ending at the room's seq.
+     */
+    static final String READ_SCRIPT = """
+            local epoch = redis.call('GET', KEYS[2])
+            if not epoch and ARGV[1] ~= '' then
+              redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+              epoch = ARGV[1]
+            end
+            local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local history = {}
+            if ARGV[3] ~= '' then
+              local wanted = seq - tonumber(ARGV[3])
+              if wanted > 0 then
+                history = redis.call('LRANGE', KEYS[3], -wanted, -1)
+              end
+            end
+            return {epoch or false, seq, history}
+            """;
+
+    private final EngineSettings settings;
+    private final RedisSettings redis;
+    private final String channel;
+    private final JedisPooled pool;
+    private final HostAndPort address;
+    private final JedisClientConfig subscriberConfig;
+    private final Script publishScript = new Script(PUBLISH_SCRIPT);
+    private final Script readScript = new Script(READ_SCRIPT);
+    private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
+
+    /** Per room, what this node delivered last; written only by the subscriber thread. */
+    private final Map<String, Delivered> deliveredUpTo = new ConcurrentHashMap<>();
+    private final long sweepInterval;
+    private long lastSweep;
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder gapEventsFetched = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+
+    private final Object lock = new Object();
+    private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private final Thread subscriber;
+    private volatile boolean closed;
+    private volatile boolean subscribed;
+    private volatile Subscription subscription;
+    private Jedis subscriberConnection; // guarded by lock
+    private boolean everSubscribed; // subscriber thread only
+
+    /**
+     * Connects, starts the subscriber on a thread from {@code threadFactory} and waits up to the
+     * connect timeout for its subscription, so that this node's listeners see the events it publishes
+     * from now on. An unreachable Redis does not fail construction: the engine reports unhealthy and
+     * keeps reconnecting.
+     */
+    public RedisEngine(EngineSettings settings, RedisSettings redis, ThreadFactory threadFactory) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.channel = redis.channel();
+        this.address = new HostAndPort(redis.host(), redis.port());
+        int timeout = Math.toIntExact(redis.connectTimeout().toMillis());
+        this.pool = new JedisPooled(address, clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId()), poolConfig(redis));
+        this.subscriberConfig = clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId() + "-sub");
+        this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
+        this.lastSweep = settings.clock().millis();
+        loadScripts();
+        this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
+        subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
+        subscriber.start();
+        try {
+            if (!firstSubscription.await(timeout, TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "not subscribed to " + channel + " at " + address + " yet; retrying in the background");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public RoomEvent publish(String room, String type, String data) {
+        return publish(room, type, data, channel);
+    }
+
+    /** Publishes on {@code channel}; tests use another channel to make nodes miss events. */
+    RoomEvent publish(String room, String type, String data, String channel) {
+        requireOneLine(room, "room");
+        requireOneLine(type, "type");
+        String payload = data == null || data.isBlank() ? "{}" : data;
+        long now = settings.clock().millis();
+        Object seq = run(publishScript, keys(room), List.of(newEpoch(), room, Long.toString(now), type, payload,
+                Integer.toString(settings.historySize()), Long.toString(settings.streamIdleTtl().toMillis()), channel));
+        published.increment();
+        return new RoomEvent(room, (Long) seq, type, payload, now);
+    }
+
+    @Override
+    public Replay replay(String room, long since, String epoch) {
+        Snapshot snapshot = read(room, true, Math.max(since, 0));
+        List<RoomEvent> history = snapshot.history().stream()
+                .filter(e -> e.epoch().equals(snapshot.epoch()))
+                .map(WireEvent::event)
+                .toList();
+        long oldestTime = settings.clock().millis() - settings.historyTtl().toMillis();
+        return Replay.decide(snapshot.epoch(), snapshot.seq(), history, since, epoch, oldestTime);
+    }
+
+    @Override
+    public StreamPosition position(String room) {
+        Snapshot snapshot = read(room, true, -1);
+        return new StreamPosition(snapshot.epoch(), snapshot.seq());
+    }
+
+    @Override
+    public void listen(Consumer<RoomEvent> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    /** True when Redis answers a PING and the subscriber is subscribed right now. */
+    @Override
+    public boolean healthy() {
+        if (closed || !subscribed) {
+            return false;
+        }
+        try {
+            return "PONG".equals(pool.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        Jedis connection;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection = subscriberConnection;
+            lock.notifyAll();
+        }
+        long deadline = System.nanoTime() + CLOSE_DEADLINE.toNanos();
+        Subscription current = subscription;
+        if (current != null && current.isSubscribed()) {
+            try {
+                current.unsubscribe();
+            } catch (JedisException e) {
+                LOG.log(Level.FINE, "unsubscribe failed; closing the connection instead", e);
+            }
+        }
+        join(deadline - CLOSE_DEADLINE.toNanos() / 2);
+        if (subscriber.isAlive() && connection != null) {
+            connection.close();
+        }
+        join(deadline);
+        if (subscriber.isAlive()) {
+            LOG.warning(() -> subscriber.getName() + " did not stop within " + CLOSE_DEADLINE);
+        }
+        listeners.clear();
+        pool.close();
+    }
+
+    /** Events this node published. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Events this node handed to its listeners (each event once, however many listeners). */
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    /** Events this node missed on the channel and delivered from a room's history instead. */
+    public long gapEventsFetched() {
+        return gapEventsFetched.sum();
+    }
+
+    /** Times the subscriber subscribed again after losing its connection. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    /** Rooms whose last delivered seq this node remembers. */
+    public int trackedRooms() {
+        return deliveredUpTo.size();
+    }
+
+    // ---- Redis commands
+
+    private Object run(Script script, List<String> keys, List<String> args) {
+        try {
+            return pool.evalsha(script.sha(), keys, args);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted or its script cache was flushed; EVAL caches the script again
+            return pool.eval(script.source(), keys, args);
+        }
+    }
+
+    /**
+     * @param create whether to give the room an epoch if it has none
+     * @param since  history entries after this seq are wanted; negative for none
+     */
+    private Snapshot read(String room, boolean create, long since) {
+        List<?> reply = (List<?>) run(readScript, keys(room), List.of(
+                create ? newEpoch() : "",
+                Long.toString(settings.streamIdleTtl().toMillis()),
+                since < 0 ? "" : Long.toString(since)));
+        List<WireEvent> history = new ArrayList<>();
+        for (Object entry : (List<?>) reply.get(2)) {
+            history.add(WireEvent.decode((String) entry));
+        }
+        return new Snapshot((String) reply.get(0), (Long) reply.get(1), history);
+    }
+
+    private void loadScripts() {
+        try {
+            for (Script script : List.of(publishScript, readScript)) {
+                String sha = pool.scriptLoad(script.source());
+                if (!sha.equalsIgnoreCase(script.sha())) {
+                    LOG.warning(() -> "Redis named a script " + sha + ", expected " + script.sha());
+                }
+            }
+        } catch (JedisException e) {
+            LOG.warning(() -> "could not load scripts into Redis at " + address + " (" + e + "); they load on first use");
+        }
+    }
+
+    private List<String> keys(String room) {
+        String slot = redis.keyPrefix() + "{" + room + "}:";
+        return List.of(slot + "seq", slot + "epoch", slot + "hist");
+    }
+
+    private static String newEpoch() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+
+    private static void requireOneLine(String value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.indexOf(WireEvent.SEPARATOR) >= 0) {
+            throw new IllegalArgumentException(what + " must not contain a newline");
+        }
+    }
+
+    // ---- the subscriber thread
+
+    private void subscribeUntilClosed() {
+        long backoff = FIRST_BACKOFF.toMillis();
+        while (!closed) {
+            Subscription current = new Subscription();
+            subscription = current;
+            try {
+                subscribeOnce(current);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    long wait = backoff;
+                    LOG.warning(() -> "subscriber lost " + address + " (" + e + "); retrying in " + wait + " ms");
+                    LOG.log(Level.FINE, "subscriber failure", e);
+                }
+            } finally {
+                subscribed = false;
+            }
+            if (current.confirmed) {
+                backoff = FIRST_BACKOFF.toMillis();
+            }
+            if (!pause(backoff)) {
+                LOG.warning(() -> subscriber.getName() + " was interrupted; it stops delivering events");
+                break;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        }
+        subscribed = false;
+    }
+
+    /** Connects and listens until unsubscribed; throws when connecting fails or the connection breaks. */
+    private void subscribeOnce(Subscription current) {
+        Jedis connection = new Jedis(address, subscriberConfig); // connects here
+        try {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                subscriberConnection = connection;
+            }
+            connection.subscribe(current, channel);
+        } finally {
+            synchronized (lock) {
+                subscriberConnection = null;
+            }
+            connection.close();
+        }
+    }
+
+    /** Waits before the next attempt; false when the thread was interrupted (its executor is shutting down). */
+    private boolean pause(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lock) {
+            long left;
+            while (!closed && (left = until - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void join(long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0 && subscriber.isAlive() && Thread.currentThread() != subscriber) {
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(subscriber, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs on the subscriber thread when the subscription is confirmed. */
+    private void onSubscribed() {
+        subscribed = true;
+        if (everSubscribed) {
+            reconnects.increment();
+            LOG.info(() -> "subscriber reconnected to " + address + "; catching up " + deliveredUpTo.size() + " rooms");
+            catchUp();
+        }
+        everSubscribed = true;
+        firstSubscription.countDown();
+    }
+
+    /** Runs on the subscriber thread for every message on the channel. */
+    private void onEvent(String message) {
+        WireEvent wire;
+        try {
+            wire = WireEvent.decode(message);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "ignored a message on " + channel, e);
+            return;
+        }
+        RoomEvent event = wire.event();
+        Delivered room = deliveredUpTo.get(event.room());
+        if (room == null) {
+            // first event of this room on this node: nothing earlier was meant for it
+            room = new Delivered(wire.epoch(), event.seq() - 1);
+            deliveredUpTo.put(event.room(), room);
+        } else if (!wire.epoch().equals(room.epoch)) {
+            if (wire.epoch().equals(room.retiredEpoch)) {
+                return; // from before the stream restarted
+            }
+            room.restart(wire.epoch());
+        }
+        if (event.seq() <= room.last) {
+            return; // already delivered from the history
+        }
+        if (event.seq() > room.last + 1) {
+            fillFromHistory(event.room(), room, read(event.room(), false, room.last), event.seq() - 1);
+        }
+        deliver(room, event);
+        sweepIfDue();
+    }
+
+    /** After a reconnect: delivers what every remembered room published while this node was away. */
+    private void catchUp() {
+        sweepIfDue();
+        for (Map.Entry<String, Delivered> entry : deliveredUpTo.entrySet()) {
+            String name = entry.getKey();
+            Delivered room = entry.getValue();
+            Snapshot snapshot = read(name, false, room.last);
+            if (snapshot.epoch() == null) {
+                continue; // expired or flushed; its next event starts a new epoch
+            }
+            if (!snapshot.epoch().equals(room.epoch)) {
+                room.restart(snapshot.epoch());
+                snapshot = read(name, false, 0);
+            }
+            fillFromHistory(name, room, snapshot, snapshot.seq());
+        }
+    }
+
+    /** Delivers the history's events after {@code room.last} up to {@code upTo}, warning about any that are gone. */
+    private void fillFromHistory(String name, Delivered room, Snapshot snapshot, long upTo) {
+        for (WireEvent entry : snapshot.history()) {
+            RoomEvent event = entry.event();
+            if (!entry.epoch().equals(room.epoch) || event.seq() <= room.last || event.seq() > upTo) {
+                continue;
+            }
+            if (event.seq() > room.last + 1) {
+                warnLost(name, room.last + 1, event.seq() - 1);
+            }
+            gapEventsFetched.increment();
+            deliver(room, event);
+        }
+        if (room.last < upTo) {
+            warnLost(name, room.last + 1, upTo);
+        }
+    }
+
+    private void warnLost(String room, long from, long to) {
+        LOG.warning(() -> "events " + from + ".." + to + " of room " + room
+                + " were missed and are no longer in its history; its clients will see the jump in seq and resubscribe");
+    }
+
+    private void deliver(Delivered room, RoomEvent event) {
+        room.last = event.seq();
+        room.touched = settings.clock().millis();
+        delivered.increment();
+        for (Consumer<RoomEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, e, () -> "listener failed on " + event.room() + "#" + event.seq());
+            }
+        }
+    }
+
+    /** Forgets rooms idle for longer than the history TTL: a gap that old could not be filled anyway. */
+    private void sweepIfDue() {
+        long now = settings.clock().millis();
+        if (now - lastSweep < sweepInterval) {
+            return;
+        }
+        lastSweep = now;
+        long cutoff = now - settings.historyTtl().toMillis();
+        deliveredUpTo.values().removeIf(room -> room.touched < cutoff);
+    }
+
+    private final class Subscription extends JedisPubSub {
+        volatile boolean confirmed;
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            confirmed = true;
+            if (closed) {
+                unsubscribe(); // close() ran before this subscription existed and could not end it
+                return;
+            }
+            onSubscribed();
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            onEvent(message);
+        }
+    }
+
+    /** What this node delivered last in one room; touched only by the subscriber thread. */
+    private final class Delivered {
+        String epoch;
+        String retiredEpoch;
+        long last;
+        long touched = settings.clock().millis();
+
+        Delivered(String epoch, long last) {
+            this.epoch = epoch;
+            this.last = last;
+        }
+
+        void restart(String newEpoch) {
+            retiredEpoch = epoch;
+            epoch = newEpoch;
+            last = 0;
+        }
+    }
+
+    private record Snapshot(String epoch, long seq, List<WireEvent> history) {
+    }
+
+    private record Script(String source, String sha) {
+        Script(String source) {
+            this(source, sha1(source));
+        }
+
+        private static String sha1(String source) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static JedisClientConfig clientConfig(RedisSettings redis, int timeoutMillis, String clientName) {
+        return DefaultJedisClientConfig.builder()
+                .user(redis.user())
+                .password(redis.password())
+                .ssl(redis.ssl())
+                .database(redis.database())
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName(clientName)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                .build();
+    }
+
+    private static ConnectionPoolConfig poolConfig(RedisSettings redis) {
+        ConnectionPoolConfig config = new ConnectionPoolConfig();
+        config.setMaxTotal(16);
+        config.setMaxIdle(16);
+        config.setMinIdle(0);
+        config.setMaxWait(redis.connectTimeout()); // never wait forever for a pooled connection
+        config.setJmxEnabled(false); // several engines (and redeploys) in one JVM would clash on MBean names
+        return config;
+    }
+}
