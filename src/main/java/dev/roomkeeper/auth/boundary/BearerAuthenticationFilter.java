@@ -27,6 +27,9 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class BearerAuthenticationFilter implements ContainerRequestFilter {
 
+    /** The query parameter that carries the token on {@code GET /api/rooms/{room}/events}. */
+    static final String ACCESS_TOKEN = "access_token";
+
     private static final Logger LOG = Logger.getLogger(BearerAuthenticationFilter.class.getName());
 
     @Context
@@ -41,13 +44,32 @@ public class BearerAuthenticationFilter implements ContainerRequestFilter {
             return;
         }
         try {
-            Caller caller = tokens.verify(bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+            Caller caller = tokens.verify(tokenOf(request));
             boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
             request.setSecurityContext(new CallerSecurityContext(caller, secure));
         } catch (InvalidTokenException e) {
             LOG.fine(() -> "refused " + request.getMethod() + " /" + request.getUriInfo().getPath() + ": " + e.reason().code());
             request.abortWith(AuthProblems.unauthorized(e, request.getUriInfo()));
         }
+    }
+
+    /**
+     * The bearer token; on event streams also the {@code access_token} query parameter, because the
+     * browser's EventSource cannot send an Authorization header.
+     */
+    private String tokenOf(ContainerRequestContext request) throws InvalidTokenException {
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if ((header == null || header.isBlank()) && isEventStream(request)) {
+            String query = request.getUriInfo().getQueryParameters().getFirst(ACCESS_TOKEN);
+            if (query != null && !query.isBlank()) {
+                return query.strip();
+            }
+        }
+        return bearerToken(header);
+    }
+
+    private static boolean isEventStream(ContainerRequestContext request) {
+        return "GET".equals(request.getMethod()) && request.getUriInfo().getPath().endsWith("/events");
     }
 
     private boolean isPublic() {

@@ -5,6 +5,9 @@ import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * The one API through which features put changes on a room's event stream. Transports (WebSocket,
@@ -16,6 +19,10 @@ public class RoomEvents {
     @Inject
     Engine engine;
 
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
     /**
      * Publishes {@code type} with {@code data} on the room's stream and returns the event with its seq.
      *
@@ -24,6 +31,8 @@ public class RoomEvents {
      * @param data   the payload; an empty object when null
      */
     public RoomEvent publish(String roomId, String type, JsonObject data) {
-        return engine.publish(roomId, type, data == null ? "{}" : data.toString());
+        RoomEvent event = engine.publish(roomId, type, data == null ? "{}" : data.toString());
+        metrics.counter("roomkeeper.events.published", new Tag("type", type)).inc();
+        return event;
     }
 }

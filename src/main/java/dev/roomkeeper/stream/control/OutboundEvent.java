@@ -1,0 +1,47 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.json.Json;
+
+/**
+ * A room event with its wire encodings, computed once and shared by every subscriber on this node.
+ */
+public final class OutboundEvent {
+
+    private final RoomEvent event;
+    private volatile String json;
+    private volatile String frame;
+
+    public OutboundEvent(RoomEvent event) {
+        this.event = event;
+    }
+
+    public RoomEvent event() {
+        return event;
+    }
+
+    /** The event object: {@code {"room":..,"seq":..,"type":..,"data":{..},"time":..}} (SSE data). */
+    public String json() {
+        String j = json;
+        if (j == null) {
+            j = "{\"room\":" + quote(event.room()) + ",\"seq\":" + event.seq() + ",\"type\":" + quote(event.type())
+                    + ",\"data\":" + event.data() + ",\"time\":" + event.time() + "}";
+            json = j;
+        }
+        return j;
+    }
+
+    /** The WebSocket frame: {@code {"type":"event","event":{...}}}. */
+    public String frame() {
+        String f = frame;
+        if (f == null) {
+            f = "{\"type\":\"event\",\"event\":" + json() + "}";
+            frame = f;
+        }
+        return f;
+    }
+
+    static String quote(String s) {
+        return Json.createValue(s).toString();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.engine.control.Engine;
+import dev.roomkeeper.stream.entity.Replay;
+import dev.roomkeeper.stream.entity.RoomEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One sink's subscription to one room. Live events that arrive while the replay is being read are
+ * buffered, then everything is sent once, in seq order: replayed events first, then buffered and live
+ * events, each seq at most once and never with a gap.
+ */
+public final class RoomSubscription {
+
+    private final String room;
+    private final EventSink sink;
+    private final Engine engine;
+    private boolean started;
+    private boolean closed;
+    private List<RoomEvent> buffer = new ArrayList<>();
+    private long lastSeq;
+    private String epoch;
+
+    public RoomSubscription(String room, EventSink sink, Engine engine) {
+        this.room = room;
+        this.sink = sink;
+        this.engine = engine;
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public EventSink sink() {
+        return sink;
+    }
+
+    /**
+     * Reads the replay (after the subscription is registered with the hub, so nothing falls between),
+     * lets the caller announce it ({@code beforeEvents}: the ack), then sends replayed and buffered events.
+     *
+     * @param since the last seq the client saw, or null for "only new events"
+     * @param clientEpoch the epoch the client saw, or null
+     * @return the replay decision
+     */
+    public synchronized Replay start(Long since, String clientEpoch, Consumer<Replay> beforeEvents) {
+        Replay replay;
+        if (since == null) {
+            var position = engine.position(room);
+            replay = new Replay(false, position.epoch(), position.seq(), List.of());
+        } else {
+            replay = engine.replay(room, since, clientEpoch);
+        }
+        epoch = replay.epoch();
+        beforeEvents.accept(replay);
+        lastSeq = replay.seq();
+        if (replay.recovered()) {
+            lastSeq = since;
+            for (RoomEvent e : replay.events()) {
+                deliver(new OutboundEvent(e));
+            }
+        }
+        started = true;
+        List<RoomEvent> pending = buffer;
+        buffer = null;
+        for (RoomEvent e : pending) {
+            accept(new OutboundEvent(e));
+        }
+        return replay;
+    }
+
+    /** Called by the hub for every event of the room, in seq order. */
+    public synchronized void offer(OutboundEvent event) {
+        if (closed) {
+            return;
+        }
+        if (!started) {
+            buffer.add(event.event());
+            return;
+        }
+        accept(event);
+    }
+
+    public synchronized void close() {
+        closed = true;
+    }
+
+    public synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    public synchronized String epoch() {
+        return epoch;
+    }
+
+    private void accept(OutboundEvent event) {
+        long seq = event.event().seq();
+        if (seq <= lastSeq) {
+            return;
+        }
+        if (seq > lastSeq + 1) {
+            // the engine skipped events (lost connection, lost history): try the history once
+            Replay gap = engine.replay(room, lastSeq, epoch);
+            if (!gap.recovered()) {
+                closed = true;
+                sink.resyncRequired(room, lastSeq);
+                return;
+            }
+            for (RoomEvent missed : gap.events()) {
+                if (missed.seq() < seq) {
+                    deliver(new OutboundEvent(missed));
+                }
+            }
+        }
+        deliver(event);
+    }
+
+    private void deliver(OutboundEvent event) {
+        if (closed) {
+            return;
+        }
+        lastSeq = event.event().seq();
+        if (!sink.send(event)) {
+            closed = true;
+        }
+    }
+}

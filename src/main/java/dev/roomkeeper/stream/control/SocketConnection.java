@@ -1,0 +1,180 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.stream.entity.CloseCodes;
+import jakarta.json.Json;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One browser's WebSocket: who it is, the rooms it subscribed to, and an ordered, bounded send queue.
+ * Frames go out one at a time with the container's asynchronous send; a client that cannot keep up
+ * with its queue limit is closed (1013) rather than allowed to grow the heap.
+ */
+public final class SocketConnection implements EventSink {
+
+    private static final Logger LOG = Logger.getLogger(SocketConnection.class.getName());
+
+    private final String id;
+    private final Session session;
+    private final int queueLimit;
+    private final RateLimiter limiter;
+    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile Caller caller;
+    private volatile ScheduledFuture<?> timer;
+
+    public SocketConnection(String id, Session session, int queueLimit, RateLimiter limiter) {
+        this.id = id;
+        this.session = session;
+        this.queueLimit = queueLimit;
+        this.limiter = limiter;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    void caller(Caller caller) {
+        this.caller = caller;
+    }
+
+    RateLimiter limiter() {
+        return limiter;
+    }
+
+    Map<String, RoomSubscription> subscriptions() {
+        return subscriptions;
+    }
+
+    /** Replaces the pending timer (auth deadline or token expiry). */
+    void timer(ScheduledFuture<?> next) {
+        ScheduledFuture<?> previous = timer;
+        timer = next;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    public boolean open() {
+        return !closing.get() && session.isOpen();
+    }
+
+    @Override
+    public boolean send(OutboundEvent event) {
+        return enqueue(event.frame());
+    }
+
+    @Override
+    public void resyncRequired(String room, long lastSeq) {
+        subscriptions.remove(room);
+        enqueue("{\"type\":\"resync\",\"room\":" + Json.createValue(room) + ",\"seq\":" + lastSeq + "}");
+    }
+
+    /** Queues a frame; false (and the connection closing) when the queue is full or closed. */
+    public boolean enqueue(String frame) {
+        if (closing.get()) {
+            return false;
+        }
+        if (queued.incrementAndGet() > queueLimit) {
+            queued.decrementAndGet();
+            close(CloseCodes.SLOW_CONSUMER, "send queue full: client too slow");
+            return false;
+        }
+        queue.add(frame);
+        drain();
+        return true;
+    }
+
+    /** How many frames wait to be sent. */
+    public int backlog() {
+        return queued.get();
+    }
+
+    /**
+     * Sends queued frames one at a time. A send that completes on the caller's own stack loops here
+     * instead of recursing; one that completes later continues from its completion handler.
+     */
+    private void drain() {
+        while (true) {
+            if (!sending.compareAndSet(false, true)) {
+                return;
+            }
+            String next = queue.poll();
+            if (next == null) {
+                sending.set(false);
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            queued.decrementAndGet();
+            AtomicInteger handoff = new AtomicInteger();
+            try {
+                session.getAsyncRemote().sendText(next, result -> {
+                    completed(result);
+                    sending.set(false);
+                    if (handoff.getAndSet(2) == 1) {
+                        drain();
+                    }
+                });
+            } catch (RuntimeException e) {
+                sending.set(false);
+                failed(e);
+                return;
+            }
+            if (handoff.getAndSet(1) != 2) {
+                return;
+            }
+        }
+    }
+
+    private void completed(SendResult result) {
+        if (!result.isOK()) {
+            failed(result.getException());
+        }
+    }
+
+    private void failed(Throwable e) {
+        if (!closing.get()) {
+            LOG.log(Level.FINE, e, () -> "send failed on connection " + id);
+        }
+        queue.clear();
+        queued.set(0);
+        close(CloseCodes.GOING_AWAY, "send failed");
+    }
+
+    /** Closes with a code and reason (reasons are short and documented; never internals). */
+    public void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        timer(null);
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "close failed on connection " + id);
+        }
+    }
+}

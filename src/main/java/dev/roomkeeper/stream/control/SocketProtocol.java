@@ -1,0 +1,446 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.auth.control.InvalidTokenException;
+import dev.roomkeeper.auth.control.TokenVerifier;
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.rooms.entity.Access;
+import dev.roomkeeper.stream.entity.CloseCodes;
+import dev.roomkeeper.stream.entity.Replay;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.Session;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket protocol (src/docs/protocol.md): authentication, subscriptions with replay, client
+ * publishes and clock sync. The endpoint only hands frames over; the rules live here.
+ */
+@ApplicationScoped
+public class SocketProtocol {
+
+    private static final Logger LOG = Logger.getLogger(SocketProtocol.class.getName());
+    static final String CONNECTION = "roomkeeper.connection";
+    private static final int MAX_ID = 64;
+    private static final int MAX_ROOM_REF = 128;
+
+    @Inject
+    TokenVerifier tokens;
+
+    @Inject
+    RoomAccess access;
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    RoomEvents events;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.max-frame-bytes", defaultValue = "65536")
+    int maxFrameBytes;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.rate-per-second", defaultValue = "50")
+    double ratePerSecond;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.rate-burst", defaultValue = "100")
+    int rateBurst;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.auth-timeout", defaultValue = "PT10S")
+    Duration authTimeout;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.idle-timeout", defaultValue = "PT2M")
+    Duration idleTimeout;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.max-subscriptions", defaultValue = "100")
+    int maxSubscriptions;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-limit", defaultValue = "4096")
+    int sendQueueLimit;
+
+    private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private Counter framesIn;
+    private Counter errorsOut;
+
+    @PostConstruct
+    void init() {
+        metrics.gauge("roomkeeper.ws.connections", connections, Set::size);
+        framesIn = metrics.counter("roomkeeper.ws.frames.received");
+        errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
+    }
+
+    public void opened(Session session) {
+        SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
+                new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
+        session.getUserProperties().put(CONNECTION, connection);
+        session.setMaxIdleTimeout(idleTimeout.toMillis());
+        session.setMaxTextMessageBufferSize(maxFrameBytes);
+        connections.add(connection);
+        List<String> queryToken = session.getRequestParameterMap().get("token");
+        if (queryToken != null && !queryToken.isEmpty()) {
+            authenticate(connection, queryToken.get(0), null);
+        } else {
+            connection.timer(scheduler.schedule(() -> {
+                if (connection.caller() == null) {
+                    connection.close(CloseCodes.AUTH_FAILED, "authentication timeout");
+                }
+            }, authTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    public void received(Session session, String text) {
+        SocketConnection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        framesIn.inc();
+        if (!connection.limiter().tryAcquire(System.nanoTime())) {
+            connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
+            return;
+        }
+        if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
+            connection.close(CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
+            return;
+        }
+        JsonObject frame;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                error(connection, null, "invalid-frame", "A frame must be a JSON object with a \"type\".");
+                return;
+            }
+            frame = value.asJsonObject();
+        } catch (JsonException | IllegalStateException e) {
+            error(connection, null, "bad-json", "The frame is not valid JSON.");
+            return;
+        }
+        String id;
+        String type;
+        try {
+            id = optionalString(frame, "id", MAX_ID);
+            type = requiredString(frame, "type", 32);
+        } catch (FrameException e) {
+            error(connection, null, "invalid-frame", e.getMessage());
+            return;
+        }
+        try {
+            if (connection.caller() == null && !"auth".equals(type) && !"ping".equals(type)) {
+                connection.close(CloseCodes.AUTH_FAILED, "authenticate first");
+                return;
+            }
+            switch (type) {
+                case "auth" -> authenticate(connection, requiredString(frame, "token", 16_384), id);
+                case "ping" -> ping(connection, frame, id);
+                case "subscribe" -> subscribe(connection, frame, id);
+                case "unsubscribe" -> unsubscribe(connection, frame, id);
+                case "publish" -> publish(connection, frame, id);
+                default -> error(connection, id, "unknown-type", "Unknown frame type \"" + type + "\".");
+            }
+        } catch (FrameException e) {
+            error(connection, id, "invalid-frame", e.getMessage());
+        } catch (ProblemException e) {
+            error(connection, id, e.type(), e.getMessage());
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, e, () -> "incident " + incident + " on connection " + connection.id());
+            error(connection, id, "internal", "The server failed to handle this frame. Incident " + incident + ".");
+        }
+    }
+
+    public void binaryReceived(Session session) {
+        SocketConnection connection = connection(session);
+        if (connection != null) {
+            connection.close(CloseCodes.BINARY_NOT_ACCEPTED, "binary frames are not accepted");
+        }
+    }
+
+    public void closed(Session session) {
+        SocketConnection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        connection.close(CloseCodes.NORMAL, "closed");
+        connections.remove(connection);
+        for (RoomSubscription subscription : connection.subscriptions().values()) {
+            hub.unsubscribe(subscription);
+        }
+        connection.subscriptions().clear();
+    }
+
+    public void failed(Session session, Throwable error) {
+        SocketConnection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        if (isTooBig(error)) {
+            connection.close(CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
+        } else {
+            LOG.log(Level.FINE, error, () -> "socket error on connection " + connection.id());
+            connection.close(CloseCodes.INTERNAL, "socket error");
+        }
+    }
+
+    /** How many sockets this node holds. */
+    public int connections() {
+        return connections.size();
+    }
+
+    /** Closes every socket, telling clients to reconnect elsewhere (undeploy, shutdown). */
+    @PreDestroy
+    public void closeAll() {
+        for (SocketConnection connection : connections) {
+            connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    private void authenticate(SocketConnection connection, String token, String id) {
+        Caller caller;
+        try {
+            caller = tokens.verify(token);
+        } catch (InvalidTokenException e) {
+            connection.close(CloseCodes.AUTH_FAILED, "invalid token: " + e.reason().code());
+            return;
+        }
+        Caller previous = connection.caller();
+        if (previous != null && !previous.userId().equals(caller.userId())) {
+            error(connection, id, "unauthorized", "A connection stays with one user; open a new socket for another.");
+            return;
+        }
+        connection.caller(caller);
+        long untilExpiry = caller.expiresAt() == null ? -1
+                : Math.max(0, caller.expiresAt().toEpochMilli() - System.currentTimeMillis());
+        connection.timer(untilExpiry < 0 ? null : scheduler.schedule(() -> {
+            Caller current = connection.caller();
+            if (current != null && current.expiresAt() != null && !current.expiresAt().isAfter(Instant.now())) {
+                connection.close(CloseCodes.AUTH_FAILED, "token expired");
+            }
+        }, untilExpiry, TimeUnit.MILLISECONDS));
+        JsonObjectBuilder welcome = Json.createObjectBuilder()
+                .add("type", "welcome");
+        if (id != null) {
+            welcome.add("id", id);
+        }
+        welcome.add("connectionId", connection.id())
+                .add("user", Json.createObjectBuilder().add("id", caller.userId()).add("name", caller.name()))
+                .add("time", System.currentTimeMillis())
+                .add("limits", Json.createObjectBuilder()
+                        .add("maxFrameBytes", maxFrameBytes)
+                        .add("ratePerSecond", ratePerSecond)
+                        .add("rateBurst", rateBurst)
+                        .add("maxSubscriptions", maxSubscriptions)
+                        .add("idleTimeoutSeconds", idleTimeout.toSeconds()));
+        if (caller.expiresAt() != null) {
+            welcome.add("expiresAt", caller.expiresAt().toEpochMilli());
+        }
+        connection.enqueue(welcome.build().toString());
+    }
+
+    private void ping(SocketConnection connection, JsonObject frame, String id) {
+        JsonObjectBuilder pong = Json.createObjectBuilder().add("type", "pong");
+        if (id != null) {
+            pong.add("id", id);
+        }
+        pong.add("time", System.currentTimeMillis());
+        JsonValue clientTime = frame.get("clientTime");
+        if (clientTime instanceof JsonNumber number) {
+            pong.add("clientTime", number);
+        }
+        connection.enqueue(pong.build().toString());
+    }
+
+    private void subscribe(SocketConnection connection, JsonObject frame, String id) {
+        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
+        Long since = optionalSeq(frame, "since");
+        String epoch = optionalString(frame, "epoch", 64);
+        Access granted = access.resolve(roomRef, connection.caller());
+        RoomSubscription existing = connection.subscriptions().remove(granted.roomId());
+        if (existing != null) {
+            hub.unsubscribe(existing);
+        } else if (connection.subscriptions().size() >= maxSubscriptions) {
+            error(connection, id, "too-many-subscriptions",
+                    "A connection may subscribe to at most " + maxSubscriptions + " rooms.");
+            return;
+        }
+        RoomSubscription subscription = hub.subscribe(granted.roomId(), connection, since, epoch,
+                replay -> connection.enqueue(subscribed(id, granted, replay, since)));
+        connection.subscriptions().put(granted.roomId(), subscription);
+        if (!connection.open()) {
+            // closed while subscribing: do not leave the subscription behind
+            hub.unsubscribe(subscription);
+            connection.subscriptions().remove(granted.roomId());
+        }
+    }
+
+    private static String subscribed(String id, Access granted, Replay replay, Long since) {
+        JsonObjectBuilder ack = Json.createObjectBuilder().add("type", "ack");
+        if (id != null) {
+            ack.add("id", id);
+        }
+        return ack.add("time", System.currentTimeMillis())
+                .add("result", Json.createObjectBuilder()
+                        .add("room", granted.roomId())
+                        .add("slug", granted.slug())
+                        .add("role", granted.role().wireName())
+                        .add("epoch", replay.epoch())
+                        .add("seq", replay.seq())
+                        .add("recovered", replay.recovered())
+                        .add("snapshotRequired", !replay.recovered())
+                        .add("replayed", replay.events().size()))
+                .build().toString();
+    }
+
+    private void unsubscribe(SocketConnection connection, JsonObject frame, String id) {
+        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
+        RoomSubscription subscription = connection.subscriptions().remove(roomRef);
+        if (subscription == null) {
+            // the client may name the room by slug
+            try {
+                subscription = connection.subscriptions().remove(access.resolve(roomRef, connection.caller()).roomId());
+            } catch (ProblemException e) {
+                subscription = null;
+            }
+        }
+        if (subscription == null) {
+            error(connection, id, "not-subscribed", "This connection is not subscribed to that room.");
+            return;
+        }
+        hub.unsubscribe(subscription);
+        connection.enqueue(ack(id, Json.createObjectBuilder().add("room", subscription.room())));
+    }
+
+    private void publish(SocketConnection connection, JsonObject frame, String id) {
+        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
+        JsonValue data = frame.get("data");
+        if (data == null || data.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new FrameException("\"data\" must be a JSON object.");
+        }
+        Access granted = access.resolve(roomRef, connection.caller());
+        if (!granted.role().canPublish()) {
+            error(connection, id, "forbidden", "Observers cannot publish in this room.");
+            return;
+        }
+        Caller caller = connection.caller();
+        JsonObject message = Json.createObjectBuilder()
+                .add("from", Json.createObjectBuilder().add("userId", caller.userId()).add("name", caller.name()))
+                .add("body", data)
+                .build();
+        var event = events.publish(granted.roomId(), "message", message);
+        connection.enqueue(ack(id, Json.createObjectBuilder().add("room", granted.roomId()).add("seq", event.seq())));
+    }
+
+    private String ack(String id, JsonObjectBuilder result) {
+        JsonObjectBuilder ack = Json.createObjectBuilder().add("type", "ack");
+        if (id != null) {
+            ack.add("id", id);
+        }
+        return ack.add("time", System.currentTimeMillis()).add("result", result).build().toString();
+    }
+
+    private void error(SocketConnection connection, String id, String code, String message) {
+        errorsOut.inc();
+        metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
+        JsonObjectBuilder error = Json.createObjectBuilder().add("type", "error");
+        if (id != null) {
+            error.add("id", id);
+        }
+        connection.enqueue(error.add("code", code).add("message", message)
+                .add("time", System.currentTimeMillis()).build().toString());
+    }
+
+    private static SocketConnection connection(Session session) {
+        return (SocketConnection) session.getUserProperties().get(CONNECTION);
+    }
+
+    private static boolean isTooBig(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            if (name.contains("MessageTooBig") || name.contains("TooBig")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String requiredString(JsonObject frame, String field, int maxLength) {
+        String value = optionalString(frame, field, maxLength);
+        if (value == null || value.isBlank()) {
+            throw new FrameException("\"" + field + "\" is required.");
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonObject frame, String field, int maxLength) {
+        JsonValue value = frame.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString string)) {
+            throw new FrameException("\"" + field + "\" must be a string.");
+        }
+        if (string.getString().length() > maxLength) {
+            throw new FrameException("\"" + field + "\" must be at most " + maxLength + " characters.");
+        }
+        return string.getString();
+    }
+
+    private static Long optionalSeq(JsonObject frame, String field) {
+        JsonValue value = frame.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 0) {
+            throw new FrameException("\"" + field + "\" must be a non-negative integer.");
+        }
+        return number.longValue();
+    }
+
+    /** A frame with a missing or mistyped field. */
+    static final class FrameException extends RuntimeException {
+        FrameException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.stream.entity.Replay;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** This node's open SSE streams: subscribes them to the hub and keeps idle ones alive. */
+@ApplicationScoped
+public class SseStreams {
+
+    @Inject
+    Hub hub;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.sse.keep-alive", defaultValue = "PT15S")
+    Duration keepAlive;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.sse.send-queue-limit", defaultValue = "4096")
+    int queueLimit;
+
+    private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> keepAliveTask;
+
+    @PostConstruct
+    void init() {
+        metrics.gauge("roomkeeper.sse.connections", open, Set::size);
+        long period = Math.max(1000, keepAlive.toMillis());
+        keepAliveTask = scheduler.scheduleAtFixedRate(() -> open.forEach(SseConnection::keepAlive),
+                period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (keepAliveTask != null) {
+            keepAliveTask.cancel(false);
+        }
+        open.forEach(SseConnection::close);
+    }
+
+    /**
+     * Opens a stream of {@code roomId}: a {@code subscribed} event, replayed events after {@code since}
+     * (or a {@code snapshot-required} event when they cannot be replayed), then live events.
+     */
+    public void open(String roomId, String slug, Long since, String epoch, SseEventSink sink, Sse sse) {
+        SseConnection connection = new SseConnection(sink, sse, queueLimit, this::closed);
+        open.add(connection);
+        RoomSubscription subscription = hub.subscribe(roomId, connection, since, epoch, replay -> announce(connection, roomId, slug, since, replay));
+        connection.subscription(subscription);
+        if (sink.isClosed()) {
+            connection.close();
+        }
+    }
+
+    private static void announce(SseConnection connection, String roomId, String slug, Long since, Replay replay) {
+        connection.epoch(replay.epoch());
+        String json = Json.createObjectBuilder()
+                .add("room", roomId)
+                .add("slug", slug)
+                .add("epoch", replay.epoch())
+                .add("seq", replay.seq())
+                .add("recovered", replay.recovered())
+                .add("snapshotRequired", !replay.recovered())
+                .add("replayed", replay.events().size())
+                .add("time", System.currentTimeMillis())
+                .build().toString();
+        connection.enqueue(connection.control("subscribed", json));
+        if (since != null && !replay.recovered()) {
+            connection.enqueue(connection.control("snapshot-required", json));
+        }
+    }
+
+    private void closed(SseConnection connection) {
+        open.remove(connection);
+        RoomSubscription subscription = connection.subscription();
+        if (subscription != null) {
+            hub.unsubscribe(subscription);
+        }
+    }
+
+    public int connections() {
+        return open.size();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.roomkeeper.stream.control;
+
+import dev.roomkeeper.engine.control.MemoryEngine;
+import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.stream.entity.Replay;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.testing.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoomSubscriptionTest {
+
+    static final String ROOM = "r1";
+
+    MemoryEngine engine;
+    RecordingSink sink;
+
+    @BeforeEach
+    void setUp() {
+        engine = new MemoryEngine(new EngineSettings(5, Duration.ofMinutes(5), Duration.ofHours(1),
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
+        sink = new RecordingSink();
+    }
+
+    @Test
+    void ackComesBeforeReplayedEventsWhichComeBeforeLiveOnes() {
+        publish(3);
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(1L, null, replay -> sink.log.add("ack recovered=" + replay.recovered()));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("ack recovered=true", "2", "3", "4"), sink.log);
+    }
+
+    @Test
+    void eventsThatArriveDuringTheReplayAreSentOnceInOrder() {
+        publish(2);
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        // published after registration but before the replay is read: buffered and also in history
+        RoomEvent third = engine.publish(ROOM, "t", "{}");
+        subscription.offer(new OutboundEvent(third));
+        subscription.start(0L, null, replay -> sink.log.add("ack"));
+        subscription.offer(new OutboundEvent(third));
+        assertEquals(List.of("ack", "1", "2", "3"), sink.log);
+    }
+
+    @Test
+    void withoutSinceOnlyNewEventsAreSentAndASnapshotIsRequired() {
+        publish(3);
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        Replay replay = subscription.start(null, null, r -> sink.log.add("ack seq=" + r.seq()));
+        assertFalse(replay.recovered());
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("ack seq=3", "4"), sink.log);
+    }
+
+    @Test
+    void aGapInLiveEventsIsFilledFromHistory() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> sink.log.add("ack"));
+        engine.publish(ROOM, "t", "{}");
+        engine.publish(ROOM, "t", "{}");
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("ack", "1", "2", "3"), sink.log);
+    }
+
+    @Test
+    void aGapOlderThanHistoryAsksTheClientToResync() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> sink.log.add("ack"));
+        publish(9);
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("ack", "resync after 0"), sink.log);
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(2, sink.log.size(), "nothing is sent after a resync");
+    }
+
+    @Test
+    void aDuplicateEventIsDropped() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> { });
+        OutboundEvent first = new OutboundEvent(engine.publish(ROOM, "t", "{}"));
+        subscription.offer(first);
+        subscription.offer(first);
+        assertEquals(List.of("1"), sink.log);
+    }
+
+    @Test
+    void rateLimiterAllowsTheBurstThenRefillsAtTheRate() {
+        long t = 0;
+        RateLimiter limiter = new RateLimiter(10, 3, t);
+        assertTrue(limiter.tryAcquire(t));
+        assertTrue(limiter.tryAcquire(t));
+        assertTrue(limiter.tryAcquire(t));
+        assertFalse(limiter.tryAcquire(t));
+        t += 100_000_000L; // 100 ms: one token at 10/s
+        assertTrue(limiter.tryAcquire(t));
+        assertFalse(limiter.tryAcquire(t));
+        t += 10_000_000_000L; // long idle: capped at the burst
+        for (int i = 0; i < 3; i++) {
+            assertTrue(limiter.tryAcquire(t));
+        }
+        assertFalse(limiter.tryAcquire(t));
+    }
+
+    private void publish(int n) {
+        for (int i = 0; i < n; i++) {
+            engine.publish(ROOM, "t", "{}");
+        }
+    }
+
+    static final class RecordingSink implements EventSink {
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public boolean send(OutboundEvent event) {
+            log.add(String.valueOf(event.event().seq()));
+            return true;
+        }
+
+        @Override
+        public void resyncRequired(String room, long lastSeq) {
+            log.add("resync after " + lastSeq);
+        }
+    }
+}

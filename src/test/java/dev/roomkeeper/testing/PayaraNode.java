@@ -1,0 +1,157 @@
+package dev.roomkeeper.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The WAR that was actually built, on a real Payara Micro process. Ready only when the application's
+ * own readiness checks answer UP (Payara answers UP with no checks after a failed deployment).
+ */
+public final class PayaraNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PayaraNode.class.getName());
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Map<String, String> properties;
+    private Process process;
+    private Duration startTime;
+
+    public PayaraNode(String name, Map<String, String> properties) {
+        this.name = name;
+        this.port = freePort();
+        this.properties = properties;
+        this.log = workdir().resolve(name + ".log");
+    }
+
+    public static Path workdir() {
+        Path dir = Path.of(System.getProperty("it.workdir", "target/it"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return dir;
+    }
+
+    public synchronized PayaraNode start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        String jar = System.getProperty("payara.jar", "target/payara-micro.jar");
+        String war = System.getProperty("roomkeeper.war", "target/roomkeeper.war");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Xshare:auto");
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "/", "--port", String.valueOf(port),
+                "--nocluster", "--rootDir", workdir().resolve("payara-" + name).toString()));
+        long begin = System.nanoTime();
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Payara Micro for " + name, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        awaitReady();
+        startTime = Duration.ofNanos(System.nanoTime() - begin);
+        LOG.info(() -> "node " + name + " ready on port " + port + " after " + startTime.toMillis() + " ms");
+        return this;
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro for " + name + " exited; see " + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(base().resolve("/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("roomkeeper-database")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("node " + name + " not ready within " + START_TIMEOUT + "; see " + log);
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public URI ws() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Duration startTime() {
+        return startTime;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

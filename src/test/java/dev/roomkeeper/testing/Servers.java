@@ -1,0 +1,143 @@
+package dev.roomkeeper.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * The servers of one test run, each started once, on first use, and stopped when the JVM exits:
+ * <ul>
+ *     <li>{@link #embedded()}: the Quick start defaults (H2 file database, in-process engine);</li>
+ *     <li>{@link #nodeA()} and {@link #nodeB()}: two nodes sharing one real PostgreSQL and one real Redis.</li>
+ * </ul>
+ * Tokens are signed with a secret made for this run ({@link #SECRET}).
+ */
+public final class Servers {
+
+    private static final Logger LOG = Logger.getLogger(Servers.class.getName());
+
+    /** The HS256 secret every node of this run accepts. Made here, never stored. */
+    public static final String SECRET = randomSecret();
+
+    private static PayaraNode embedded;
+    private static PayaraNode nodeA;
+    private static PayaraNode nodeB;
+    private static EmbeddedPostgres postgres;
+    private static RedisServer redis;
+    private static int redisPort;
+
+    private Servers() {
+    }
+
+    public static synchronized PayaraNode embedded() {
+        if (embedded == null) {
+            Map<String, String> props = common();
+            props.put("roomkeeper.db.url", "jdbc:h2:file:" + PayaraNode.workdir().toAbsolutePath().resolve("h2/roomkeeper"));
+            props.put("roomkeeper.engine.type", "memory");
+            embedded = new PayaraNode("embedded", props).start();
+        }
+        return embedded;
+    }
+
+    public static synchronized PayaraNode nodeA() {
+        startCluster();
+        return nodeA;
+    }
+
+    public static synchronized PayaraNode nodeB() {
+        startCluster();
+        return nodeB;
+    }
+
+    public static synchronized int redisPort() {
+        startInfrastructure();
+        return redisPort;
+    }
+
+    public static synchronized RedisServer redis() {
+        startInfrastructure();
+        return redis;
+    }
+
+    private static void startCluster() {
+        if (nodeA != null) {
+            return;
+        }
+        startInfrastructure();
+        Map<String, String> props = common();
+        props.put("roomkeeper.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+        props.put("roomkeeper.db.user", "postgres");
+        props.put("roomkeeper.db.password", "");
+        props.put("roomkeeper.engine.type", "redis");
+        props.put("roomkeeper.redis.host", "127.0.0.1");
+        props.put("roomkeeper.redis.port", String.valueOf(redisPort));
+        PayaraNode a = new PayaraNode("node-a", props);
+        PayaraNode b = new PayaraNode("node-b", props);
+        // node A migrates the schema first; B starts once A is ready (no migration race to test here)
+        a.start();
+        b.start();
+        nodeA = a;
+        nodeB = b;
+    }
+
+    private static void startInfrastructure() {
+        if (postgres != null) {
+            return;
+        }
+        try {
+            CompletableFuture<EmbeddedPostgres> pg = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return EmbeddedPostgres.builder().start();
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+                }
+            });
+            redisPort = PayaraNode.freePort();
+            redis = new RedisServer(redisPort);
+            redis.start();
+            postgres = pg.join();
+            Runtime.getRuntime().addShutdownHook(new Thread(Servers::stopInfrastructure));
+            LOG.info(() -> "PostgreSQL on " + postgres.getPort() + ", Redis on " + redisPort);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start embedded Redis", e);
+        }
+    }
+
+    private static void stopInfrastructure() {
+        try {
+            if (redis != null) {
+                redis.stop();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // exiting anyway
+        }
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // exiting anyway
+        }
+    }
+
+    private static Map<String, String> common() {
+        Map<String, String> props = new HashMap<>();
+        props.put("roomkeeper.auth.hs256-secret", SECRET);
+        props.put("roomkeeper.ws.rate-per-second", "200");
+        props.put("roomkeeper.ws.rate-burst", "400");
+        return props;
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
