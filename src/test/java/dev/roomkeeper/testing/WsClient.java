@@ -29,6 +29,7 @@ public final class WsClient implements AutoCloseable {
 
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final List<JsonObject> seen = new ArrayList<>();
+    private final List<JsonObject> pending = new ArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -60,8 +61,18 @@ public final class WsClient implements AutoCloseable {
         return this;
     }
 
-    /** Waits for the next frame matching {@code condition}; frames before it are kept in {@link #seen()}. */
+    /**
+     * Waits for the first frame matching {@code condition} and takes it; frames that do not match stay
+     * pending for later awaits, in arrival order.
+     */
     public JsonObject await(Predicate<JsonObject> condition) {
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            JsonObject frame = it.next();
+            if (condition.test(frame)) {
+                it.remove();
+                return frame;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -79,6 +90,7 @@ public final class WsClient implements AutoCloseable {
             if (condition.test(frame)) {
                 return frame;
             }
+            pending.add(frame);
         }
     }
 
@@ -95,9 +107,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Frames received but not yet awaited, without waiting. */
     public List<JsonObject> drainNow() {
-        List<JsonObject> rest = new ArrayList<>();
-        frames.drainTo(rest);
-        seen.addAll(rest);
+        List<JsonObject> fresh = new ArrayList<>();
+        frames.drainTo(fresh);
+        seen.addAll(fresh);
+        List<JsonObject> rest = new ArrayList<>(pending);
+        rest.addAll(fresh);
+        pending.clear();
         return rest;
     }
 
