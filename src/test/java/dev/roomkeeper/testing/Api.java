@@ -33,6 +33,11 @@ public final class Api {
         return send("GET", path, null, "application/json");
     }
 
+    /** GET asking for plain text (Prometheus metrics, OpenAPI YAML). */
+    public Reply text(String path) {
+        return send("GET", path, null, null, "text/plain, application/yaml, */*;q=0.1");
+    }
+
     public Reply post(String path, String json) {
         return send("POST", path, json, "application/json");
     }
@@ -50,8 +55,12 @@ public final class Api {
     }
 
     public Reply send(String method, String path, String body, String contentType) {
+        return send(method, path, body, contentType, "application/json, application/problem+json");
+    }
+
+    public Reply send(String method, String path, String body, String contentType, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
-                .header("Accept", "application/json, application/problem+json")
+                .header("Accept", accept)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", contentType);

@@ -40,7 +40,7 @@ class OperationsIT {
             ada.send(Fixtures.subscribe(room, "s")).reply("s");
             ada.send(Fixtures.publish(room, "p", "{}")).reply("p");
             ada.event(room);
-            String metrics = new Api(node.base(), null).get("/metrics?scope=application").body();
+            String metrics = new Api(node.base(), null).text("/metrics?scope=application").body();
             for (String name : List.of("roomkeeper_ws_connections", "roomkeeper_subscriptions",
                     "roomkeeper_events_published_total", "roomkeeper_events_delivered_total", "roomkeeper_replay_total")) {
                 assertTrue(metrics.contains(name), name + " missing from metrics");
@@ -50,7 +50,7 @@ class OperationsIT {
 
     @Test
     void openApiDescribesEveryRestCall() {
-        String openapi = new Api(Servers.embedded().base(), null).get("/openapi").body();
+        String openapi = new Api(Servers.embedded().base(), null).text("/openapi").body();
         for (String path : List.of("/api/rooms:", "/api/rooms/{room}:", "/api/rooms/{room}/close:", "/api/rooms/{room}/members:",
                 "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/dev/tokens:")) {
             assertTrue(openapi.contains(path), path + " missing from OpenAPI");
