@@ -11,8 +11,6 @@ import dev.roomkeeper.rooms.entity.Page;
 import dev.roomkeeper.rooms.entity.PageRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -107,8 +105,9 @@ public class MembersResource {
     @APIResponse(responseCode = "409", description = "Already a member, or the room is closed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response add(@Parameter(description = "The room's id or slug") @PathParam("room") String room,
-                        @Valid @NotNull AddMemberRequest request) {
+                        AddMemberRequest request) {
         Requests.admin(security);
+        Requests.requireValid(Requests.requireBody(request).fieldErrors());
         MemberResponse member = memberships.add(room, request);
         URI location = uriInfo.getBaseUriBuilder().path("rooms").segment(member.roomId(), "members", member.userId())
                 .build();
@@ -130,8 +129,9 @@ public class MembersResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public MemberResponse changeRole(@Parameter(description = "The room's id or slug") @PathParam("room") String room,
                                      @Parameter(description = "The member's user id") @PathParam("userId") String userId,
-                                     @Valid @NotNull ChangeRoleRequest request) {
+                                     ChangeRoleRequest request) {
         Requests.admin(security);
+        Requests.requireValid(Requests.requireBody(request).fieldErrors());
         return memberships.changeRole(room, userId, request.role());
     }
 

@@ -12,8 +12,6 @@ import dev.roomkeeper.rooms.entity.RoomFilter;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -67,8 +65,9 @@ public class RoomsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The slug asked for is taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(@Valid @NotNull CreateRoomRequest request) {
+    public Response create(CreateRoomRequest request) {
         Caller admin = Requests.admin(security);
+        Requests.requireValid(Requests.requireBody(request).fieldErrors());
         RoomResponse room = directory.create(request, admin.userId());
         URI location = uriInfo.getBaseUriBuilder().path(RoomsResource.class).segment(room.id()).build();
         return Response.created(location).entity(room).build();
@@ -126,8 +125,11 @@ public class RoomsResource {
     @APIResponse(responseCode = "404", description = "No such room",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RoomResponse close(@Parameter(description = "The room's id or slug") @PathParam("room") String room,
-                              @Valid CloseRoomRequest request) {
+                              CloseRoomRequest request) {
         Requests.admin(security);
+        if (request != null) {
+            Requests.requireValid(request.fieldErrors());
+        }
         return directory.close(room, request == null ? null : request.reason());
     }
 }

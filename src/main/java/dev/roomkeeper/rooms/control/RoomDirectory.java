@@ -176,7 +176,7 @@ public class RoomDirectory {
                 .findFirst();
     }
 
-    /** What is wrong with a request, for callers that did not go through Bean Validation. */
+    /** What is wrong with a request, for callers that did not check {@link CreateRoomRequest#fieldErrors()}. */
     static List<Problem.FieldError> check(CreateRoomRequest request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (request.slug() != null && !Slug.isValid(request.slug())) {

@@ -2,6 +2,7 @@ package dev.roomkeeper.rooms.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem;
 import dev.roomkeeper.rooms.control.Memberships;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.entity.Access;
@@ -125,5 +126,24 @@ class MembersResourceTest {
         ProblemException invalid = assertThrows(ProblemException.class, () -> resource.list("daily", null, "500"));
 
         assertEquals("limit", invalid.errors().get(0).field());
+    }
+
+    @Test
+    void addAndChangeRoleNeedABodyWithValidFields() {
+        resource.security = FakeSecurity.admin();
+        List<Problem.FieldError> noBody = List.of(new Problem.FieldError("body", "a JSON body is required"));
+
+        assertEquals(noBody, assertThrows(ProblemException.class, () -> resource.add("daily", null)).errors());
+        assertEquals(noBody, assertThrows(ProblemException.class, () -> resource.changeRole("daily", "bob", null)).errors());
+
+        ProblemException badAdd = assertThrows(ProblemException.class,
+                () -> resource.add("daily", new AddMemberRequest(" ", "owner")));
+        assertEquals(400, badAdd.status());
+        assertEquals(List.of("userId", "role"), badAdd.errors().stream().map(Problem.FieldError::field).toList());
+
+        ProblemException badRole = assertThrows(ProblemException.class,
+                () -> resource.changeRole("daily", "bob", new ChangeRoleRequest("admin")));
+        assertEquals(List.of(new Problem.FieldError("role", Role.RULE)), badRole.errors());
+        assertTrue(calls.isEmpty());
     }
 }

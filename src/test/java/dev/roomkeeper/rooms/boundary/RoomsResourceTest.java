@@ -138,4 +138,31 @@ class RoomsResourceTest {
 
         assertEquals(List.of("close daily null", "close daily done"), calls);
     }
+
+    @Test
+    void createNeedsABodyWithValidFields() {
+        resource.security = FakeSecurity.admin();
+
+        ProblemException missing = assertThrows(ProblemException.class, () -> resource.create(null));
+        assertEquals(400, missing.status());
+        assertEquals(List.of(new Problem.FieldError("body", "a JSON body is required")), missing.errors());
+
+        ProblemException invalid = assertThrows(ProblemException.class,
+                () -> resource.create(new CreateRoomRequest("Not A Slug!", "", null)));
+        assertEquals(400, invalid.status());
+        assertEquals(List.of("slug", "title"), invalid.errors().stream().map(Problem.FieldError::field).toList());
+        assertTrue(calls.isEmpty());
+    }
+
+    @Test
+    void closeRejectsAnOverlongReason() {
+        resource.security = FakeSecurity.admin();
+
+        ProblemException invalid = assertThrows(ProblemException.class,
+                () -> resource.close("daily", new CloseRoomRequest("r".repeat(201))));
+
+        assertEquals(400, invalid.status());
+        assertEquals(List.of("reason"), invalid.errors().stream().map(Problem.FieldError::field).toList());
+        assertTrue(calls.isEmpty());
+    }
 }

@@ -1,11 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.roomkeeper.platform.entity.Problem;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,27 +8,32 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The Bean Validation constraints on the request records, checked with the validator Payara ships. */
+/** The rules the request records check themselves ({@code fieldErrors()}), with the fields and messages they report. */
 class RequestValidationTest {
 
-    private static ValidatorFactory factory;
-    private static Validator validator;
-
-    @BeforeAll
-    static void validator() {
-        factory = Validation.buildDefaultValidatorFactory();
-        validator = factory.getValidator();
-    }
-
-    @AfterAll
-    static void close() {
-        factory.close();
-    }
-
     private static List<String> invalidFields(Object request) {
-        return validator.validate(request).stream()
-                .map(ConstraintViolation::getPropertyPath)
-                .map(Object::toString)
+        return fields(errorsOf(request));
+    }
+
+    private static List<Problem.FieldError> errorsOf(Object request) {
+        if (request instanceof CreateRoomRequest create) {
+            return create.fieldErrors();
+        }
+        if (request instanceof AddMemberRequest add) {
+            return add.fieldErrors();
+        }
+        if (request instanceof ChangeRoleRequest change) {
+            return change.fieldErrors();
+        }
+        if (request instanceof CloseRoomRequest close) {
+            return close.fieldErrors();
+        }
+        throw new IllegalArgumentException(String.valueOf(request));
+    }
+
+    private static List<String> fields(List<Problem.FieldError> errors) {
+        return errors.stream()
+                .map(Problem.FieldError::field)
                 .distinct()
                 .sorted()
                 .toList();
@@ -98,5 +98,24 @@ class RequestValidationTest {
             assertEquals(List.of(), invalidFields(new ChangeRoleRequest(role.wireName())));
         }
         assertEquals(List.of("role"), invalidFields(new ChangeRoleRequest("hosts")));
+    }
+
+    @Test
+    void theMessagesAreTheOnesTheConstraintsUsedToGive() {
+        assertEquals(List.of(new Problem.FieldError("slug", Slug.RULE),
+                        new Problem.FieldError("title", "must not be blank"),
+                        new Problem.FieldError("kind", Kind.RULE)),
+                new CreateRoomRequest("-x", " ", "K").fieldErrors());
+        assertEquals(List.of(new Problem.FieldError("title", "size must be between 0 and 200")),
+                new CreateRoomRequest(null, "x".repeat(201), null).fieldErrors());
+        assertEquals(List.of(new Problem.FieldError("userId", "must not be blank"),
+                        new Problem.FieldError("role", "must not be null")),
+                new AddMemberRequest(null, null).fieldErrors());
+        assertEquals(List.of(new Problem.FieldError("userId", "size must be between 0 and 128"),
+                        new Problem.FieldError("role", Role.RULE)),
+                new AddMemberRequest("u".repeat(129), "owner").fieldErrors());
+        assertEquals(List.of(new Problem.FieldError("role", "must not be null")), new ChangeRoleRequest(null).fieldErrors());
+        assertEquals(List.of(new Problem.FieldError("reason", "size must be between 0 and 200")),
+                new CloseRoomRequest("r".repeat(201)).fieldErrors());
     }
 }
