@@ -42,7 +42,7 @@ public class RoomSocketEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        protocol.closed(session);
+        protocol.closed(session, reason == null ? 1006 : reason.getCloseCode().getCode());
     }
 
     @OnError

@@ -163,6 +163,11 @@ public final class SocketConnection implements EventSink {
         close(CloseCodes.GOING_AWAY, "send failed");
     }
 
+    /** True when the server closed this socket (policy, auth, slow consumer, shutdown). */
+    public boolean closedByServer() {
+        return closing.get();
+    }
+
     /** Closes with a code and reason (reasons are short and documented; never internals). */
     public void close(int code, String reason) {
         if (!closing.compareAndSet(false, true)) {

@@ -7,6 +7,7 @@ import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.stream.entity.CloseCodes;
+import dev.roomkeeper.stream.control.Frames.FrameException;
 import dev.roomkeeper.stream.entity.Replay;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -16,11 +17,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,7 +35,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -101,7 +105,12 @@ public class SocketProtocol {
     @ConfigProperty(name = "roomkeeper.ws.send-queue-limit", defaultValue = "4096")
     int sendQueueLimit;
 
+    @Inject
+    @Any
+    Instance<SocketCommands> features;
+
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<String, SocketCommands> commands = new HashMap<>();
     private Counter framesIn;
     private Counter errorsOut;
 
@@ -110,6 +119,11 @@ public class SocketProtocol {
         metrics.gauge("roomkeeper.ws.connections", connections, Set::size);
         framesIn = metrics.counter("roomkeeper.ws.frames.received");
         errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
+        for (SocketCommands feature : features) {
+            for (String type : feature.types()) {
+                commands.put(type, feature);
+            }
+        }
     }
 
     public void opened(Session session) {
@@ -160,8 +174,8 @@ public class SocketProtocol {
         String id;
         String type;
         try {
-            id = optionalString(frame, "id", MAX_ID);
-            type = requiredString(frame, "type", 32);
+            id = Frames.optionalString(frame, "id", MAX_ID);
+            type = Frames.requiredString(frame, "type", 32);
         } catch (FrameException e) {
             error(connection, null, "invalid-frame", e.getMessage());
             return;
@@ -172,12 +186,19 @@ public class SocketProtocol {
                 return;
             }
             switch (type) {
-                case "auth" -> authenticate(connection, requiredString(frame, "token", 16_384), id);
+                case "auth" -> authenticate(connection, Frames.requiredString(frame, "token", 16_384), id);
                 case "ping" -> ping(connection, frame, id);
                 case "subscribe" -> subscribe(connection, frame, id);
                 case "unsubscribe" -> unsubscribe(connection, frame, id);
                 case "publish" -> publish(connection, frame, id);
-                default -> error(connection, id, "unknown-type", "Unknown frame type \"" + type + "\".");
+                default -> {
+                    SocketCommands feature = commands.get(type);
+                    if (feature == null) {
+                        error(connection, id, "unknown-type", "Unknown frame type \"" + type + "\".");
+                    } else {
+                        feature.handle(connection, type, frame, id);
+                    }
+                }
             }
         } catch (FrameException e) {
             error(connection, id, "invalid-frame", e.getMessage());
@@ -197,12 +218,20 @@ public class SocketProtocol {
         }
     }
 
-    public void closed(Session session) {
+    public void closed(Session session, int code) {
         SocketConnection connection = connection(session);
         if (connection == null) {
             return;
         }
+        boolean clean = !connection.closedByServer() && (code == CloseCodes.NORMAL || code == CloseCodes.GOING_AWAY);
         connection.close(CloseCodes.NORMAL, "closed");
+        for (SocketCommands feature : features) {
+            try {
+                feature.closed(connection, clean);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, e, () -> "close handling failed on connection " + connection.id());
+            }
+        }
         connections.remove(connection);
         for (RoomSubscription subscription : connection.subscriptions().values()) {
             hub.unsubscribe(subscription);
@@ -292,9 +321,9 @@ public class SocketProtocol {
     }
 
     private void subscribe(SocketConnection connection, JsonObject frame, String id) {
-        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
-        Long since = optionalSeq(frame, "since");
-        String epoch = optionalString(frame, "epoch", 64);
+        String roomRef = Frames.requiredString(frame, "room", MAX_ROOM_REF);
+        Long since = Frames.optionalSeq(frame, "since");
+        String epoch = Frames.optionalString(frame, "epoch", 64);
         Access granted = access.resolve(roomRef, connection.caller());
         RoomSubscription existing = connection.subscriptions().remove(granted.roomId());
         if (existing != null) {
@@ -304,14 +333,27 @@ public class SocketProtocol {
                     "A connection may subscribe to at most " + maxSubscriptions + " rooms.");
             return;
         }
-        RoomSubscription subscription = hub.subscribe(granted.roomId(), connection, since, epoch,
-                replay -> connection.enqueue(subscribed(id, granted, replay, since)));
-        connection.subscriptions().put(granted.roomId(), subscription);
+        subscribeTo(connection, granted.roomId(), since, epoch, replay -> connection.enqueue(subscribed(id, granted, replay, since)));
+    }
+
+    /**
+     * Subscribes the socket to a room (replacing nothing: call only when not subscribed) and registers it
+     * with the connection; {@code beforeEvents} sends the reply that must precede the room's events.
+     */
+    public void subscribeTo(SocketConnection connection, String roomId, Long since, String epoch,
+                            Consumer<Replay> beforeEvents) {
+        RoomSubscription subscription = hub.subscribe(roomId, connection, since, epoch, beforeEvents);
+        connection.subscriptions().put(roomId, subscription);
         if (!connection.open()) {
             // closed while subscribing: do not leave the subscription behind
             hub.unsubscribe(subscription);
-            connection.subscriptions().remove(granted.roomId());
+            connection.subscriptions().remove(roomId);
         }
+    }
+
+    /** True when the socket follows the room's stream. */
+    public boolean subscribed(SocketConnection connection, String roomId) {
+        return connection.subscriptions().containsKey(roomId);
     }
 
     private static String subscribed(String id, Access granted, Replay replay, Long since) {
@@ -333,7 +375,7 @@ public class SocketProtocol {
     }
 
     private void unsubscribe(SocketConnection connection, JsonObject frame, String id) {
-        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
+        String roomRef = Frames.requiredString(frame, "room", MAX_ROOM_REF);
         RoomSubscription subscription = connection.subscriptions().remove(roomRef);
         if (subscription == null) {
             // the client may name the room by slug
@@ -352,7 +394,7 @@ public class SocketProtocol {
     }
 
     private void publish(SocketConnection connection, JsonObject frame, String id) {
-        String roomRef = requiredString(frame, "room", MAX_ROOM_REF);
+        String roomRef = Frames.requiredString(frame, "room", MAX_ROOM_REF);
         JsonValue data = frame.get("data");
         if (data == null || data.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new FrameException("\"data\" must be a JSON object.");
@@ -371,6 +413,11 @@ public class SocketProtocol {
         connection.enqueue(ack(id, Json.createObjectBuilder().add("room", granted.roomId()).add("seq", event.seq())));
     }
 
+    /** Sends {@code {"type":"ack","id":..,"time":..,"result":{..}}}. */
+    public void ack(SocketConnection connection, String id, JsonObjectBuilder result) {
+        connection.enqueue(ack(id, result));
+    }
+
     private String ack(String id, JsonObjectBuilder result) {
         JsonObjectBuilder ack = Json.createObjectBuilder().add("type", "ack");
         if (id != null) {
@@ -379,7 +426,8 @@ public class SocketProtocol {
         return ack.add("time", System.currentTimeMillis()).add("result", result).build().toString();
     }
 
-    private void error(SocketConnection connection, String id, String code, String message) {
+    /** Sends an error frame; the socket stays open. */
+    public void error(SocketConnection connection, String id, String code, String message) {
         errorsOut.inc();
         metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
         JsonObjectBuilder error = Json.createObjectBuilder().add("type", "error");
@@ -404,43 +452,4 @@ public class SocketProtocol {
         return false;
     }
 
-    private static String requiredString(JsonObject frame, String field, int maxLength) {
-        String value = optionalString(frame, field, maxLength);
-        if (value == null || value.isBlank()) {
-            throw new FrameException("\"" + field + "\" is required.");
-        }
-        return value;
-    }
-
-    private static String optionalString(JsonObject frame, String field, int maxLength) {
-        JsonValue value = frame.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonString string)) {
-            throw new FrameException("\"" + field + "\" must be a string.");
-        }
-        if (string.getString().length() > maxLength) {
-            throw new FrameException("\"" + field + "\" must be at most " + maxLength + " characters.");
-        }
-        return string.getString();
-    }
-
-    private static Long optionalSeq(JsonObject frame, String field) {
-        JsonValue value = frame.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 0) {
-            throw new FrameException("\"" + field + "\" must be a non-negative integer.");
-        }
-        return number.longValue();
-    }
-
-    /** A frame with a missing or mistyped field. */
-    static final class FrameException extends RuntimeException {
-        FrameException(String message) {
-            super(message, null, false, false);
-        }
-    }
 }

@@ -1,0 +1,148 @@
+package dev.roomkeeper.presence.boundary;
+
+import dev.roomkeeper.auth.boundary.Public;
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.PresenceRegistry;
+import dev.roomkeeper.presence.entity.HeartbeatRequest;
+import dev.roomkeeper.presence.entity.Joined;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.StringReader;
+import java.util.List;
+
+/**
+ * Presence for clients without a socket (Convex-style): heartbeat, list, and a disconnect that
+ * {@code navigator.sendBeacon} can call without an Authorization header.
+ */
+@Path("presence")
+@RequestScoped
+@Tag(name = "presence", description = "Who is present, for clients without a socket")
+public class PresenceResource {
+
+    @Inject
+    PresenceRegistry registry;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    @Path("heartbeat")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Join or keep a session alive",
+            description = "The first heartbeat of a session joins it; later ones keep it alive and may change its "
+                    + "metadata. Call again within the returned interval (ms). Returns a session token for "
+                    + "/api/presence/disconnect and a room token for /api/presence/list; both stay the same for the session.")
+    @APIResponse(responseCode = "200", description = "Alive")
+    @APIResponse(responseCode = "400", description = "Invalid fields")
+    @APIResponse(responseCode = "403", description = "Not a member, or an observer claiming to speak or record")
+    @APIResponse(responseCode = "404", description = "No such room")
+    @APIResponse(responseCode = "409", description = "Room closed, or session id held by another user")
+    public JsonObject heartbeat(HeartbeatRequest request) {
+        if (request == null) {
+            throw ProblemException.invalid(List.of(new FieldError("body", "a JSON body is required")));
+        }
+        List<FieldError> errors = request.fieldErrors();
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        Caller caller = (Caller) security.getUserPrincipal();
+        Joined joined = registry.join(caller, request.room(), request.sessionId(), request.interval(), request.meta(), null);
+        return Json.createObjectBuilder()
+                .add("room", joined.access().roomId())
+                .add("slug", joined.access().slug())
+                .add("sessionId", joined.sessionId())
+                .add("interval", joined.interval().toMillis())
+                .add("sessionToken", joined.sessionToken())
+                .add("roomToken", joined.roomToken())
+                .add("seq", joined.snapshot().seq())
+                .add("epoch", joined.snapshot().epoch())
+                .build();
+    }
+
+    @GET
+    @Path("list")
+    @Public
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A room's presence by room token",
+            description = "Needs no Authorization header: the room token from a heartbeat is the capability.")
+    @APIResponse(responseCode = "200", description = "Online users with their sessions, and recently left users")
+    @APIResponse(responseCode = "401", description = "Missing, forged or expired room token")
+    public JsonObject list(@QueryParam("roomToken") String roomToken) {
+        String room = registry.roomOfToken(roomToken)
+                .orElseThrow(() -> ProblemException.unauthorized("The room token is missing, invalid or expired."));
+        return PresenceView.snapshot(registry.snapshot(room)).build();
+    }
+
+    @POST
+    @Path("disconnect")
+    @Public
+    @Consumes({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED, "*/*"})
+    @Operation(summary = "End a session (sendBeacon)",
+            description = "The body is the session token, as text or as {\"sessionToken\":\"…\"}. Needs no Authorization "
+                    + "header. Unknown, forged or already-used tokens are a harmless no-op.")
+    @APIResponse(responseCode = "204", description = "Done (or nothing to do)")
+    public Response disconnect(String body) {
+        String token = tokenOf(body);
+        if (token != null) {
+            registry.disconnect(token);
+        }
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("users/{userId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The rooms a user is present in (admin, or the user)")
+    @APIResponse(responseCode = "200", description = "Room ids")
+    @APIResponse(responseCode = "403", description = "Neither admin nor that user")
+    public JsonObject roomsOf(@PathParam("userId") String userId) {
+        Caller caller = (Caller) security.getUserPrincipal();
+        if (!caller.userId().equals(userId) && !security.isUserInRole("admin")) {
+            throw ProblemException.forbidden("Only admins may look at another user's presence.");
+        }
+        var rooms = Json.createArrayBuilder();
+        registry.roomsOf(userId).forEach(rooms::add);
+        return Json.createObjectBuilder().add("userId", userId).add("rooms", rooms).build();
+    }
+
+    static String tokenOf(String body) {
+        if (body == null || body.isBlank() || body.length() > 4096) {
+            return null;
+        }
+        String trimmed = body.strip();
+        if (trimmed.startsWith("{")) {
+            try {
+                JsonObject json = Json.createReader(new StringReader(trimmed)).readObject();
+                JsonValue value = json.get("sessionToken");
+                return value != null && value.getValueType() == JsonValue.ValueType.STRING ? json.getString("sessionToken") : null;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        if (trimmed.startsWith("sessionToken=")) {
+            return java.net.URLDecoder.decode(trimmed.substring("sessionToken=".length()), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return trimmed;
+    }
+}

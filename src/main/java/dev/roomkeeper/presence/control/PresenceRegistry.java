@@ -1,0 +1,311 @@
+package dev.roomkeeper.presence.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.entity.ChangeKind;
+import dev.roomkeeper.presence.entity.Joined;
+import dev.roomkeeper.presence.entity.LeaveReason;
+import dev.roomkeeper.presence.entity.PresenceChange;
+import dev.roomkeeper.presence.entity.PresenceSession;
+import dev.roomkeeper.presence.entity.PresenceSnapshot;
+import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.rooms.entity.Access;
+import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import jakarta.json.JsonObject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Who is present in which room: the rules around the {@link PresenceStore}. Transports (WebSocket,
+ * HTTP) call it; it checks membership, sanitises metadata, grants heartbeat intervals, and hands every
+ * change to observers (attendance) without waiting for them.
+ */
+@ApplicationScoped
+public class PresenceRegistry {
+
+    private static final Logger LOG = Logger.getLogger(PresenceRegistry.class.getName());
+    /** Client-chosen session ids: a UUID or any 8 to 64 URL-safe characters. */
+    static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+    @Inject
+    PresenceStore store;
+
+    @Inject
+    RoomAccess access;
+
+    @Inject
+    Event<PresenceChange> changes;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.heartbeat-interval", defaultValue = "PT10S")
+    Duration defaultInterval;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.min-heartbeat-interval", defaultValue = "PT2S")
+    Duration minInterval;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.max-heartbeat-interval", defaultValue = "PT60S")
+    Duration maxInterval;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.reconnect-grace", defaultValue = "PT15S")
+    Duration reconnectGrace;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.room-token-ttl", defaultValue = "PT24H")
+    Duration roomTokenTtl;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.presence.token-secret")
+    Optional<String> tokenSecret;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.auth.hs256-secret")
+    Optional<String> authSecret;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.engine.type", defaultValue = "memory")
+    String engineType;
+
+    private PresenceTokens tokens;
+    private final Map<ChangeKind, Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    private Counter heartbeats;
+    private Counter unknownHeartbeats;
+
+    @PostConstruct
+    void init() {
+        tokens = new PresenceTokens(tokenSecret());
+        heartbeats = metrics.counter("roomkeeper.presence.heartbeats");
+        unknownHeartbeats = metrics.counter("roomkeeper.presence.heartbeats.unknown");
+        metrics.gauge("roomkeeper.presence.sessions", store, PresenceStore::sessionCount);
+        for (ChangeKind kind : ChangeKind.values()) {
+            changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", new Tag("kind", kind.name().toLowerCase())));
+        }
+    }
+
+    /**
+     * Joins (or refreshes) a session: the caller must be a member of the open room.
+     *
+     * @param intervalMs the heartbeat interval the client asks for, or null for the default
+     * @param meta       the client's metadata object, or null
+     * @param resumeToken when given, must be this session's token
+     */
+    public Joined join(Caller caller, String roomRef, String sessionId, Long intervalMs, JsonObject meta,
+                       String resumeToken) {
+        Access granted = access.resolve(roomRef, caller);
+        checkSessionId(sessionId);
+        String sessionToken = tokens.sessionToken(granted.roomId(), caller.userId(), sessionId);
+        if (resumeToken != null && !resumeToken.equals(sessionToken)) {
+            throw new ProblemException(409, "resume-refused", "Resume refused",
+                    "The resume token does not belong to this session.");
+        }
+        String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
+        Duration interval = grant(intervalMs);
+        PresenceSnapshot before = store.snapshot(granted.roomId());
+        for (PresenceSession s : before.sessions()) {
+            if (s.sessionId().equals(sessionId) && !s.userId().equals(caller.userId())) {
+                throw new ProblemException(409, "session-conflict", "Session id in use",
+                        "Another user holds this session id; generate a new one.");
+            }
+        }
+        store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
+        PresenceSnapshot snapshot = store.snapshot(granted.roomId());
+        String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),
+                System.currentTimeMillis() + roomTokenTtl.toMillis());
+        return new Joined(granted, sessionId, interval, snapshot, sessionToken, roomToken);
+    }
+
+    /**
+     * Extends a session's life by two intervals.
+     *
+     * @return false when the session is unknown (expired, left, kicked): the client must join again
+     */
+    public boolean heartbeat(String roomId, String userId, String sessionId, Duration interval) {
+        heartbeats.inc();
+        PresenceStore.Heartbeat beat = store.heartbeat(roomId, userId, sessionId, deadline(interval));
+        beat.change().ifPresent(this::record);
+        if (!beat.known()) {
+            unknownHeartbeats.inc();
+        }
+        return beat.known();
+    }
+
+    /** Replaces a session's metadata (one {@code presence.update}, or nothing when unchanged). */
+    public void update(Caller caller, String roomRef, String sessionId, JsonObject meta) {
+        Access granted = access.resolve(roomRef, caller);
+        String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
+        Optional<PresenceChange> change = store.update(granted.roomId(), caller.userId(), sessionId, metaJson);
+        change.ifPresent(this::record);
+        if (change.isEmpty() && !knows(granted.roomId(), caller.userId(), sessionId)) {
+            throw unknownSession();
+        }
+    }
+
+    /** Ends a session (explicit leave, clean close, HTTP disconnect). */
+    public void leave(String roomId, String userId, String sessionId) {
+        store.leave(roomId, userId, sessionId, LeaveReason.LEFT).ifPresent(this::record);
+    }
+
+    /** The socket of a session dropped without a clean close: it is reconnecting for the grace period. */
+    public void dropped(String roomId, String userId, String sessionId) {
+        store.reconnecting(roomId, userId, sessionId, System.currentTimeMillis() + reconnectGrace.toMillis())
+                .ifPresent(this::record);
+    }
+
+    /** Ends a session named by a session token; unknown, forged or already-ended tokens do nothing. */
+    public void disconnect(String sessionToken) {
+        tokens.session(sessionToken).ifPresent(ref -> leave(ref.room(), ref.userId(), ref.sessionId()));
+    }
+
+    /** The room a room token names, if the token is genuine and unexpired. */
+    public Optional<String> roomOfToken(String roomToken) {
+        return tokens.room(roomToken, System.currentTimeMillis()).map(PresenceTokens.RoomRef::room);
+    }
+
+    public PresenceSnapshot snapshot(String roomId) {
+        return store.snapshot(roomId);
+    }
+
+    public List<String> roomsOf(String userId) {
+        return store.roomsOf(userId);
+    }
+
+    /**
+     * Ends sessions whose deadline passed, in batches.
+     *
+     * @return how many sessions expired
+     */
+    public int expire(int batch) {
+        int total = 0;
+        while (true) {
+            List<PresenceChange> expired = store.expire(System.currentTimeMillis(), batch);
+            expired.forEach(this::record);
+            total += expired.size();
+            if (expired.size() < batch) {
+                return total;
+            }
+        }
+    }
+
+    /** Kicked members leave at once; closed rooms empty; a new role reaches the member's sessions. */
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 200)
+                      RoomChange change) {
+        try {
+            if (change instanceof RoomChange.MemberRemoved removed) {
+                store.leaveUser(removed.roomId(), removed.userId(), LeaveReason.KICKED).forEach(this::record);
+            } else if (change instanceof RoomChange.Closed closed) {
+                store.clearRoom(closed.roomId(), LeaveReason.CLOSED).forEach(this::record);
+            } else if (change instanceof RoomChange.MemberRoleChanged changed) {
+                applyRole(changed.roomId(), changed.userId(), changed.role());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "presence could not follow " + change);
+        }
+    }
+
+    private void applyRole(String roomId, String userId, Role role) {
+        for (PresenceSession session : store.snapshot(roomId).sessions()) {
+            if (session.userId().equals(userId)) {
+                store.update(roomId, userId, session.sessionId(), PresenceMetadata.withRole(session.meta(), role))
+                        .ifPresent(this::record);
+            }
+        }
+    }
+
+    public Duration grant(Long requestedMs) {
+        if (requestedMs == null) {
+            return defaultInterval;
+        }
+        long clamped = Math.max(minInterval.toMillis(), Math.min(maxInterval.toMillis(), requestedMs));
+        return Duration.ofMillis(clamped);
+    }
+
+    public Duration defaultInterval() {
+        return defaultInterval;
+    }
+
+    private boolean knows(String roomId, String userId, String sessionId) {
+        return store.snapshot(roomId).sessions().stream()
+                .anyMatch(s -> s.sessionId().equals(sessionId) && s.userId().equals(userId));
+    }
+
+    /** Two missed intervals end a session; the sweep runs every second, well inside the 5 s allowance. */
+    private static long deadline(Duration interval) {
+        return System.currentTimeMillis() + 2 * interval.toMillis();
+    }
+
+    private void record(PresenceChange change) {
+        changeCounters.get(change.kind()).inc();
+        if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
+            metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
+        }
+        changes.fireAsync(change).exceptionally(e -> {
+            LOG.log(Level.FINE, e, () -> "a presence observer failed");
+            return null;
+        });
+    }
+
+    static void checkSessionId(String sessionId) {
+        if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
+            throw ProblemException.invalid(List.of(new FieldError("sessionId",
+                    "must be 8 to 64 characters of A-Z a-z 0-9 _ -")));
+        }
+    }
+
+    static ProblemException unknownSession() {
+        return new ProblemException(404, "presence-expired", "Unknown session",
+                "This presence session has ended (expired, left or removed); join again.");
+    }
+
+    private byte[] tokenSecret() {
+        if (tokenSecret.isPresent() && !tokenSecret.get().isBlank()) {
+            return tokenSecret.get().getBytes(StandardCharsets.UTF_8);
+        }
+        if (authSecret.isPresent() && authSecret.get().getBytes(StandardCharsets.UTF_8).length >= 32) {
+            // derived, so that every node sharing the auth secret also shares presence tokens
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(authSecret.get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                return mac.doFinal("roomkeeper presence tokens".getBytes(StandardCharsets.UTF_8));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        if ("redis".equalsIgnoreCase(engineType.trim())) {
+            LOG.warning("roomkeeper.presence.token-secret is not set: presence tokens are valid only on the node "
+                    + "that issued them. Set it (same value on every node) when running several nodes.");
+        }
+        return random;
+    }
+}

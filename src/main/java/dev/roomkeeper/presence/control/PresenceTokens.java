@@ -1,0 +1,100 @@
+package dev.roomkeeper.presence.control;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Capabilities for clients without a socket (Convex-style): a session token names one session and lets
+ * {@code navigator.sendBeacon} end it without an Authorization header; a room token lets a page list a
+ * room's presence until it expires. Both are HMAC-signed, not stored: the same session always gets the
+ * same session token, so a failed or repeated heartbeat never invalidates a token the client holds.
+ */
+public final class PresenceTokens {
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private final byte[] secret;
+
+    public PresenceTokens(byte[] secret) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("presence token secret must be at least 32 bytes");
+        }
+        this.secret = secret.clone();
+    }
+
+    /** A session, as named by a session token. */
+    public record SessionRef(String room, String userId, String sessionId) {
+    }
+
+    /** A room, as named by a room token. */
+    public record RoomRef(String room, String userId, long expiresAt) {
+    }
+
+    public String sessionToken(String room, String userId, String sessionId) {
+        return sign("s\n" + room + "\n" + userId + "\n" + sessionId);
+    }
+
+    public Optional<SessionRef> session(String token) {
+        return verify(token).map(text -> text.split("\n", -1))
+                .filter(p -> p.length == 4 && p[0].equals("s"))
+                .map(p -> new SessionRef(p[1], p[2], p[3]));
+    }
+
+    public String roomToken(String room, String userId, long expiresAt) {
+        return sign("r\n" + room + "\n" + userId + "\n" + expiresAt);
+    }
+
+    public Optional<RoomRef> room(String token, long now) {
+        return verify(token).map(text -> text.split("\n", -1))
+                .filter(p -> p.length == 4 && p[0].equals("r"))
+                .flatMap(p -> {
+                    try {
+                        long expires = Long.parseLong(p[3]);
+                        return expires > now ? Optional.of(new RoomRef(p[1], p[2], expires)) : Optional.empty();
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                });
+    }
+
+    private String sign(String payload) {
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        return B64.encodeToString(body) + "." + B64.encodeToString(mac(body));
+    }
+
+    private Optional<String> verify(String token) {
+        if (token == null || token.length() > 2048) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot != token.lastIndexOf('.')) {
+            return Optional.empty();
+        }
+        try {
+            byte[] body = B64D.decode(token.substring(0, dot));
+            byte[] signature = B64D.decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(signature, mac(body))) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] mac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}
