@@ -66,6 +66,19 @@ public final class Fixtures {
                 + (epoch == null ? "" : ",\"epoch\":\"" + epoch + "\"") + "}";
     }
 
+    public static String presenceJoin(String room, String id, String sessionId, long intervalMs, String metaJson) {
+        return "{\"type\":\"presence.join\",\"id\":\"" + id + "\",\"room\":\"" + room + "\",\"sessionId\":\"" + sessionId
+                + "\",\"interval\":" + intervalMs + (metaJson == null ? "" : ",\"meta\":" + metaJson) + "}";
+    }
+
+    public static String presence(String type, String room, String id, String sessionId) {
+        return "{\"type\":\"presence." + type + "\",\"id\":\"" + id + "\",\"room\":\"" + room + "\",\"sessionId\":\"" + sessionId + "\"}";
+    }
+
+    public static String session() {
+        return "tab-" + UUID.randomUUID();
+    }
+
     public static String publish(String room, String id, String dataJson) {
         return "{\"type\":\"publish\",\"id\":\"" + id + "\",\"room\":\"" + room + "\",\"data\":" + dataJson + "}";
     }

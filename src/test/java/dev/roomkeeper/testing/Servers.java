@@ -56,6 +56,15 @@ public final class Servers {
         return nodeB;
     }
 
+    /**
+     * A further node on the shared PostgreSQL and Redis, for tests that kill a node; the caller owns it
+     * and closes (kills) it.
+     */
+    public static synchronized PayaraNode extraNode(String name) {
+        startCluster();
+        return new PayaraNode(name, clusterProperties()).start();
+    }
+
     public static synchronized int redisPort() {
         startInfrastructure();
         return redisPort;
@@ -71,13 +80,7 @@ public final class Servers {
             return;
         }
         startInfrastructure();
-        Map<String, String> props = common();
-        props.put("roomkeeper.db.url", postgres.getJdbcUrl("postgres", "postgres"));
-        props.put("roomkeeper.db.user", "postgres");
-        props.put("roomkeeper.db.password", "");
-        props.put("roomkeeper.engine.type", "redis");
-        props.put("roomkeeper.redis.host", "127.0.0.1");
-        props.put("roomkeeper.redis.port", String.valueOf(redisPort));
+        Map<String, String> props = clusterProperties();
         PayaraNode a = new PayaraNode("node-a", props);
         PayaraNode b = new PayaraNode("node-b", props);
         // node A migrates the schema first; B starts once A is ready (no migration race to test here)
@@ -85,6 +88,18 @@ public final class Servers {
         b.start();
         nodeA = a;
         nodeB = b;
+    }
+
+    private static Map<String, String> clusterProperties() {
+        Map<String, String> props = common();
+        props.put("roomkeeper.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+        props.put("roomkeeper.db.user", "postgres");
+        props.put("roomkeeper.db.password", "");
+        props.put("roomkeeper.engine.type", "redis");
+        props.put("roomkeeper.redis.host", "127.0.0.1");
+        props.put("roomkeeper.redis.port", String.valueOf(redisPort));
+        props.put("roomkeeper.presence.token-secret", SECRET + "-presence");
+        return props;
     }
 
     private static void startInfrastructure() {
@@ -132,6 +147,9 @@ public final class Servers {
         props.put("roomkeeper.auth.hs256-secret", SECRET);
         props.put("roomkeeper.ws.rate-per-second", "200");
         props.put("roomkeeper.ws.rate-burst", "400");
+        // short presence timings so expiry and grace are observable in seconds, not minutes
+        props.put("roomkeeper.presence.min-heartbeat-interval", "PT1S");
+        props.put("roomkeeper.presence.reconnect-grace", "PT3S");
         return props;
     }
 

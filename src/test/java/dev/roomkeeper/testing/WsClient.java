@@ -130,6 +130,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Drops the connection without a close frame, as a crashed tab or a lost network does. */
+    public void abort() {
+        socket.abort();
+    }
+
     public boolean isClosed() {
         return closeCode.isDone();
     }

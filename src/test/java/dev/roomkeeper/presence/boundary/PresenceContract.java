@@ -1,0 +1,269 @@
+package dev.roomkeeper.presence.boundary;
+
+import dev.roomkeeper.testing.Api;
+import dev.roomkeeper.testing.Fixtures;
+import dev.roomkeeper.testing.PayaraNode;
+import dev.roomkeeper.testing.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.roomkeeper.testing.Fixtures.presence;
+import static dev.roomkeeper.testing.Fixtures.presenceJoin;
+import static dev.roomkeeper.testing.Fixtures.session;
+import static dev.roomkeeper.testing.Fixtures.subscribe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Presence as browsers see it, over real sockets; runs on each server configuration. A watcher socket
+ * (bob) follows the room's stream and sees exactly which presence events a change produced.
+ */
+abstract class PresenceContract {
+
+    abstract PayaraNode node();
+
+    Fixtures fx;
+    String room;
+    WsClient watcher;
+
+    @BeforeEach
+    void room() {
+        fx = new Fixtures(node());
+        room = fx.room().getString("id");
+        fx.member(room, "ada", "participant");
+        fx.member(room, "bob", "host");
+        fx.member(room, "otto", "observer");
+        watcher = fx.socket("bob");
+        watcher.send(subscribe(room, "w")).reply("w");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeWatcher() {
+        watcher.close();
+    }
+
+    /** The next presence event in the room for {@code user}, as seen by the watcher. */
+    JsonObject next(String user) {
+        return watcher.await(f -> "event".equals(f.getString("type")) && f.getJsonObject("event").getString("type").startsWith("presence.")
+                && user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId"))).getJsonObject("event");
+    }
+
+    /** Proves no further presence event for {@code user} is pending: a later marker event arrives first. */
+    void nothingMoreFor(String user) {
+        watcher.send(Fixtures.publish(room, "marker", "{\"marker\":true}")).reply("marker");
+        JsonObject marker = watcher.await(f -> "event".equals(f.getString("type"))
+                && "message".equals(f.getJsonObject("event").getString("type")));
+        assertTrue(marker.getJsonObject("event").getJsonObject("data").getJsonObject("body").getBoolean("marker"));
+        List<JsonObject> pending = watcher.drainNow().stream()
+                .filter(f -> "event".equals(f.getString("type")))
+                .map(f -> f.getJsonObject("event"))
+                .filter(e -> e.getString("type").startsWith("presence.") && user.equals(e.getJsonObject("data").getString("userId")))
+                .toList();
+        assertEquals(List.of(), pending, "unexpected presence events for " + user);
+    }
+
+    @Test
+    void aSecondTabIsASessionUpdateNotASecondJoin() {
+        try (WsClient tab1 = fx.socket("ada"); WsClient tab2 = fx.socket("ada")) {
+            String s1 = session();
+            String s2 = session();
+            JsonObject ack = tab1.send(presenceJoin(room, "j1", s1, 10_000, "{\"displayName\":\"Ada L.\"}")).reply("j1");
+            assertEquals("ack", ack.getString("type"), ack::toString);
+            JsonObject join = next("ada");
+            assertEquals("presence.join", join.getString("type"));
+            assertEquals("Ada L.", join.getJsonObject("data").getJsonObject("meta").getString("displayName"));
+            assertEquals("participant", join.getJsonObject("data").getJsonObject("meta").getString("role"), "role comes from membership");
+            tab2.send(presenceJoin(room, "j2", s2, 10_000, null)).reply("j2");
+            JsonObject added = next("ada");
+            assertEquals("presence.update", added.getString("type"));
+            assertEquals("session-added", added.getJsonObject("data").getString("change"));
+            JsonObject snapshot = tab2.seen().stream().filter(f -> "j2".equals(f.getString("id", null))).findFirst().orElseThrow()
+                    .getJsonObject("result").getJsonObject("snapshot");
+            JsonObject adaEntry = snapshot.getJsonArray("users").getValuesAs(JsonValue::asJsonObject).stream()
+                    .filter(u -> "ada".equals(u.getString("userId"))).findFirst().orElseThrow();
+            assertEquals(2, adaEntry.getJsonArray("sessions").size(), "one user, two sessions");
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void aMetadataChangeIsOneUpdateNeverALeaveAndJoin() {
+        try (WsClient ada = fx.socket("ada")) {
+            String s = session();
+            ada.send(presenceJoin(room, "j", s, 10_000, null)).reply("j");
+            assertEquals("presence.join", next("ada").getString("type"));
+            ada.send("{\"type\":\"presence.update\",\"id\":\"u\",\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                    + "\",\"meta\":{\"isSpeaking\":true,\"custom\":{\"hand\":\"raised\"}}}");
+            assertEquals("ack", ada.reply("u").getString("type"));
+            JsonObject update = next("ada");
+            assertEquals("presence.update", update.getString("type"));
+            assertEquals("meta", update.getJsonObject("data").getString("change"));
+            assertTrue(update.getJsonObject("data").getJsonObject("meta").getBoolean("isSpeaking"));
+            // the same metadata again changes nothing
+            ada.send("{\"type\":\"presence.update\",\"id\":\"u2\",\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                    + "\",\"meta\":{\"isSpeaking\":true,\"custom\":{\"hand\":\"raised\"}}}").reply("u2");
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void aCleanCloseLeavesOnceAndOnlyWithTheLastTab() {
+        WsClient tab1 = fx.socket("ada");
+        WsClient tab2 = fx.socket("ada");
+        tab1.send(presenceJoin(room, "j1", session(), 10_000, null)).reply("j1");
+        tab2.send(presenceJoin(room, "j2", session(), 10_000, null)).reply("j2");
+        assertEquals("presence.join", next("ada").getString("type"));
+        assertEquals("session-added", next("ada").getJsonObject("data").getString("change"));
+        tab1.close();
+        JsonObject removed = next("ada");
+        assertEquals("session-removed", removed.getJsonObject("data").getString("change"));
+        tab2.close();
+        JsonObject leave = next("ada");
+        assertEquals("presence.leave", leave.getString("type"));
+        assertEquals("left", leave.getJsonObject("data").getString("reason"));
+        nothingMoreFor("ada");
+    }
+
+    @Test
+    void aSilentSessionLeavesOnceWithinTwoIntervalsAndFiveSeconds() {
+        try (WsClient ada = fx.socket("ada")) {
+            ada.send(presenceJoin(room, "j", session(), 1_000, null)).reply("j");
+            JsonObject join = next("ada");
+            long joinedAt = join.getJsonNumber("time").longValue();
+            // no heartbeats from here on; the socket stays open
+            JsonObject leave = next("ada");
+            assertEquals("presence.leave", leave.getString("type"));
+            assertEquals("expired", leave.getJsonObject("data").getString("reason"));
+            long after = leave.getJsonNumber("time").longValue() - joinedAt;
+            assertTrue(after <= 2 * 1_000 + 5_000, "left after " + after + " ms");
+            JsonObject expired = ada.send(presence("heartbeat", room, "h", "irrelevant-" + session().substring(4))).reply("h");
+            assertEquals("presence-expired", expired.getString("code"));
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void heartbeatsKeepASessionAlive() throws InterruptedException {
+        try (WsClient ada = fx.socket("ada")) {
+            String s = session();
+            ada.send(presenceJoin(room, "j", s, 1_000, null)).reply("j");
+            next("ada");
+            for (int i = 0; i < 8; i++) {
+                // a heartbeat every half interval for four intervals (the reply is the pacing)
+                JsonObject ack = ada.send(presence("heartbeat", room, "h" + i, s)).reply("h" + i);
+                assertEquals("ack", ack.getString("type"), ack::toString);
+                Thread.sleep(500); // pacing the client, not synchronisation: the server is never awaited by it
+            }
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void aDroppedSocketThatResumesWithinGraceNeverLeaves() {
+        String s = session();
+        WsClient first = fx.socket("ada");
+        JsonObject ack = first.send(presenceJoin(room, "j", s, 10_000, null)).reply("j");
+        String resumeToken = ack.getJsonObject("result").getString("resumeToken");
+        assertEquals("presence.join", next("ada").getString("type"));
+        first.abort();
+        JsonObject reconnecting = next("ada");
+        assertEquals("reconnecting", reconnecting.getJsonObject("data").getString("change"));
+        assertEquals("reconnecting", reconnecting.getJsonObject("data").getString("state"));
+        try (WsClient again = fx.socket("ada")) {
+            again.send("{\"type\":\"presence.join\",\"id\":\"r\",\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                    + "\",\"interval\":10000,\"resumeToken\":\"" + resumeToken + "\"}");
+            assertEquals("ack", again.reply("r").getString("type"));
+            JsonObject resumed = next("ada");
+            assertEquals("resumed", resumed.getJsonObject("data").getString("change"));
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void aDroppedSocketThatNeverReturnsLeavesOnceAfterTheGrace() {
+        WsClient first = fx.socket("ada");
+        first.send(presenceJoin(room, "j", session(), 10_000, null)).reply("j");
+        next("ada");
+        first.abort();
+        assertEquals("reconnecting", next("ada").getJsonObject("data").getString("change"));
+        JsonObject leave = next("ada");
+        assertEquals("presence.leave", leave.getString("type"));
+        assertEquals("expired", leave.getJsonObject("data").getString("reason"));
+        nothingMoreFor("ada");
+    }
+
+    @Test
+    void observersCannotSpeakOrRecordAndStrangersCannotJoin() {
+        try (WsClient otto = fx.socket("otto"); WsClient eve = fx.socket("eve")) {
+            JsonObject refused = otto.send(presenceJoin(room, "j", session(), 10_000, "{\"isRecording\":true}")).reply("j");
+            assertEquals("forbidden", refused.getString("code"), refused::toString);
+            JsonObject watching = otto.send(presenceJoin(room, "j2", session(), 10_000, "{\"displayName\":\"Otto\"}")).reply("j2");
+            assertEquals("ack", watching.getString("type"));
+            assertEquals("observer", next("otto").getJsonObject("data").getJsonObject("meta").getString("role"));
+            JsonObject stranger = eve.send(presenceJoin(room, "j", session(), 10_000, null)).reply("j");
+            assertEquals("forbidden", stranger.getString("code"));
+            JsonObject badMeta = otto.send(presenceJoin(room, "j3", session(), 10_000, "{\"avatarUrl\":\"javascript:alert(1)\"}")).reply("j3");
+            assertEquals("validation", badMeta.getString("code"), badMeta::toString);
+        }
+    }
+
+    @Test
+    void aKickedMemberLeavesAtOnce() {
+        try (WsClient ada = fx.socket("ada")) {
+            String s = session();
+            ada.send(presenceJoin(room, "j", s, 10_000, null)).reply("j");
+            next("ada");
+            assertEquals(204, fx.admin().delete("/api/rooms/" + room + "/members/ada").status());
+            JsonObject leave = next("ada");
+            assertEquals("presence.leave", leave.getString("type"));
+            assertEquals("kicked", leave.getJsonObject("data").getString("reason"));
+            JsonObject gone = ada.send(presence("heartbeat", room, "h", s)).reply("h");
+            assertEquals("presence-expired", gone.getString("code"));
+        }
+    }
+
+    @Test
+    void httpClientsHeartbeatListAndDisconnectWithSendBeacon() {
+        Api ada = fx.as("ada");
+        String s = session();
+        Api.Reply beat = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s + "\",\"interval\":10000}");
+        assertEquals(200, beat.status(), beat::toString);
+        String sessionToken = beat.json().getString("sessionToken");
+        String roomToken = beat.json().getString("roomToken");
+        assertEquals("presence.join", next("ada").getString("type"));
+        // a repeated heartbeat changes nothing and returns the same session token
+        Api.Reply again = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s + "\",\"interval\":10000}");
+        assertEquals(sessionToken, again.json().getString("sessionToken"));
+        Api anonymous = new Api(node().base(), null);
+        JsonObject list = anonymous.get("/api/presence/list?roomToken=" + roomToken).json();
+        assertTrue(list.getJsonArray("users").getValuesAs(JsonValue::asJsonObject).stream().anyMatch(u -> "ada".equals(u.getString("userId"))));
+        assertEquals(401, anonymous.get("/api/presence/list?roomToken=forged." + roomToken).status());
+        // sendBeacon: no Authorization header, the token as a text body
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", sessionToken, "text/plain;charset=UTF-8").status());
+        JsonObject leave = next("ada");
+        assertEquals("presence.leave", leave.getString("type"));
+        assertEquals("left", leave.getJsonObject("data").getString("reason"));
+        // a repeated or unknown token is a harmless no-op
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", sessionToken, "text/plain").status());
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", "{\"sessionToken\":\"nonsense\"}", "application/json").status());
+        nothingMoreFor("ada");
+        JsonObject presence = fx.as("bob").get("/api/rooms/" + room + "/presence").json();
+        assertTrue(presence.getJsonArray("offline").getValuesAs(JsonValue::asJsonObject).stream()
+                .anyMatch(u -> "ada".equals(u.getString("userId")) && u.getJsonNumber("lastDisconnected").longValue() > 0), presence::toString);
+    }
+
+    @Test
+    void aUserSeesTheRoomsTheyArePresentIn() {
+        try (WsClient ada = fx.socket("ada")) {
+            ada.send(presenceJoin(room, "j", session(), 10_000, null)).reply("j");
+            JsonObject mine = fx.as("ada").get("/api/presence/users/ada").json();
+            assertTrue(mine.getJsonArray("rooms").getValuesAs(JsonValue::toString).contains("\"" + room + "\""), mine::toString);
+            assertEquals(403, fx.as("otto").get("/api/presence/users/ada").status());
+        }
+    }
+}
