@@ -50,7 +50,8 @@ public class RoomEventsResource {
                        @Parameter(description = "`<epoch>:<seq>` of the last event seen") @HeaderParam("Last-Event-ID") String lastEventId,
                        @Parameter(description = "last seq seen, when there is no Last-Event-ID") @QueryParam("since") String since,
                        @Context SecurityContext security, @Context SseEventSink sink, @Context Sse sse) {
-        Access granted = access.resolve(room, (Caller) security.getUserPrincipal());
+        Caller caller = (Caller) security.getUserPrincipal();
+        Access granted = access.resolve(room, caller);
         Long resumeFrom = null;
         String epoch = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -60,7 +61,7 @@ public class RoomEventsResource {
         } else if (since != null && !since.isBlank()) {
             resumeFrom = seq(since, "since");
         }
-        streams.open(granted.roomId(), granted.slug(), resumeFrom, epoch, sink, sse);
+        streams.open(granted.roomId(), granted.slug(), caller.userId(), resumeFrom, epoch, sink, sse);
     }
 
     private static Long seq(String text, String what) {

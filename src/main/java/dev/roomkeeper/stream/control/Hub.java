@@ -34,6 +34,7 @@ public class Hub {
     MetricRegistry metrics;
 
     private final Map<String, Set<RoomSubscription>> rooms = new ConcurrentHashMap<>();
+    private final java.util.List<Consumer<RoomEvent>> afterDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private Counter delivered;
     private Counter received;
@@ -84,6 +85,20 @@ public class Hub {
         });
     }
 
+    /**
+     * Runs {@code observer} on this node for every event of every room, after the event was offered to
+     * the room's local subscriptions (so an access change takes effect after the event announcing it).
+     */
+    public void afterDelivery(Consumer<RoomEvent> observer) {
+        afterDelivery.add(observer);
+    }
+
+    /** This node's subscriptions of a room. */
+    public Set<RoomSubscription> subscriptionsOf(String room) {
+        Set<RoomSubscription> local = rooms.get(room);
+        return local == null ? Set.of() : Set.copyOf(local);
+    }
+
     /** How many subscriptions this node holds. */
     public int subscriptions() {
         return subscriptions.get();
@@ -92,15 +107,22 @@ public class Hub {
     private void dispatch(RoomEvent event) {
         received.inc();
         Set<RoomSubscription> local = rooms.get(event.room());
-        if (local == null || local.isEmpty()) {
-            return;
+        if (local != null && !local.isEmpty()) {
+            OutboundEvent outbound = new OutboundEvent(event);
+            int n = 0;
+            for (RoomSubscription subscription : local) {
+                subscription.offer(outbound);
+                n++;
+            }
+            delivered.inc(n);
         }
-        OutboundEvent outbound = new OutboundEvent(event);
-        int n = 0;
-        for (RoomSubscription subscription : local) {
-            subscription.offer(outbound);
-            n++;
+        for (Consumer<RoomEvent> observer : afterDelivery) {
+            try {
+                observer.accept(event);
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(Hub.class.getName()).log(java.util.logging.Level.WARNING, e,
+                        () -> "after-delivery observer failed on " + event.room() + "#" + event.seq());
+            }
         }
-        delivered.inc(n);
     }
 }

@@ -124,6 +124,42 @@ public class SocketProtocol {
                 commands.put(type, feature);
             }
         }
+        hub.afterDelivery(this::revokeAccess);
+    }
+
+    /**
+     * Access changes announced on a room's stream end subscriptions on every node: a removed member's
+     * sockets stop following the room, and a closed room's subscriptions end after {@code room.closed}.
+     */
+    private void revokeAccess(dev.roomkeeper.stream.entity.RoomEvent event) {
+        String removedUser;
+        String reason;
+        if ("member.removed".equals(event.type())) {
+            try (JsonReader reader = Json.createReader(new StringReader(event.data()))) {
+                removedUser = reader.readObject().getString("userId", null);
+            }
+            if (removedUser == null) {
+                return;
+            }
+            reason = "removed";
+        } else if ("room.closed".equals(event.type())) {
+            removedUser = null;
+            reason = "closed";
+        } else {
+            return;
+        }
+        for (SocketConnection connection : connections) {
+            Caller caller = connection.caller();
+            if (caller == null || (removedUser != null && !removedUser.equals(caller.userId()))) {
+                continue;
+            }
+            RoomSubscription subscription = connection.subscriptions().remove(event.room());
+            if (subscription != null) {
+                hub.unsubscribe(subscription);
+                connection.enqueue(Json.createObjectBuilder().add("type", "unsubscribed").add("room", event.room())
+                        .add("reason", reason).add("time", System.currentTimeMillis()).build().toString());
+            }
+        }
     }
 
     public void opened(Session session) {

@@ -27,6 +27,8 @@ public final class SseConnection implements EventSink {
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String epoch = "";
+    private volatile String userId = "";
+    private volatile String room = "";
     private volatile RoomSubscription subscription;
 
     public SseConnection(SseEventSink sink, Sse sse, int queueLimit, Consumer<SseConnection> onClose) {
@@ -42,6 +44,19 @@ public final class SseConnection implements EventSink {
 
     RoomSubscription subscription() {
         return subscription;
+    }
+
+    void owner(String room, String userId) {
+        this.room = room;
+        this.userId = userId;
+    }
+
+    String room() {
+        return room;
+    }
+
+    String userId() {
+        return userId;
     }
 
     void epoch(String epoch) {

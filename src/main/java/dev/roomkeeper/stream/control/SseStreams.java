@@ -49,6 +49,7 @@ public class SseStreams {
     void init() {
         metrics.gauge("roomkeeper.sse.connections", open, Set::size);
         long period = Math.max(1000, keepAlive.toMillis());
+        hub.afterDelivery(this::revokeAccess);
         keepAliveTask = scheduler.scheduleAtFixedRate(() -> open.forEach(SseConnection::keepAlive),
                 period, period, TimeUnit.MILLISECONDS);
     }
@@ -65,8 +66,9 @@ public class SseStreams {
      * Opens a stream of {@code roomId}: a {@code subscribed} event, replayed events after {@code since}
      * (or a {@code snapshot-required} event when they cannot be replayed), then live events.
      */
-    public void open(String roomId, String slug, Long since, String epoch, SseEventSink sink, Sse sse) {
+    public void open(String roomId, String slug, String userId, Long since, String epoch, SseEventSink sink, Sse sse) {
         SseConnection connection = new SseConnection(sink, sse, queueLimit, this::closed);
+        connection.owner(roomId, userId);
         open.add(connection);
         RoomSubscription subscription = hub.subscribe(roomId, connection, since, epoch, replay -> announce(connection, roomId, slug, since, replay));
         connection.subscription(subscription);
@@ -90,6 +92,21 @@ public class SseStreams {
         connection.enqueue(connection.control("subscribed", json));
         if (since != null && !replay.recovered()) {
             connection.enqueue(connection.control("snapshot-required", json));
+        }
+    }
+
+    /** A removed member's streams of the room end, and every stream of a closed room ends after the event. */
+    private void revokeAccess(dev.roomkeeper.stream.entity.RoomEvent event) {
+        boolean closedRoom = "room.closed".equals(event.type());
+        if (!closedRoom && !"member.removed".equals(event.type())) {
+            return;
+        }
+        String user = closedRoom ? null
+                : Json.createReader(new java.io.StringReader(event.data())).readObject().getString("userId", "");
+        for (SseConnection connection : open) {
+            if (connection.room().equals(event.room()) && (closedRoom || connection.userId().equals(user))) {
+                connection.close();
+            }
         }
     }
 

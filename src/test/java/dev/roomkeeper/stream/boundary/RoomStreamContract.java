@@ -167,6 +167,21 @@ abstract class RoomStreamContract {
     }
 
     @Test
+    void aRemovedMemberStopsFollowingTheRoom() {
+        try (WsClient bob = fx.socket("bob"); WsClient ada = fx.socket("ada")) {
+            bob.send(subscribe(room, "s")).reply("s");
+            assertEquals(204, fx.admin().delete("/api/rooms/" + room + "/members/bob").status());
+            assertEquals("member.removed", bob.event(room).getString("type"));
+            JsonObject ended = bob.await(f -> "unsubscribed".equals(f.getString("type")));
+            assertEquals("removed", ended.getString("reason"));
+            ada.send(publish(room, "p", "{}")).reply("p");
+            bob.send("{\"type\":\"ping\",\"id\":\"t\"}").reply("t");
+            assertTrue(bob.drainNow().stream().noneMatch(f -> "event".equals(f.getString("type"))), "no events after removal");
+            assertEquals("forbidden", bob.send(subscribe(room, "again")).reply("again").getString("code"));
+        }
+    }
+
+    @Test
     void pingReportsTheServerClockAndEchoesTheClientTime() {
         try (WsClient ada = fx.socket("ada")) {
             long before = System.currentTimeMillis();
