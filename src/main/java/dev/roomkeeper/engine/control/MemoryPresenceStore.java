@@ -338,10 +338,8 @@ public class MemoryPresenceStore implements PresenceStore {
         return meta == null || meta.isBlank() ? "{}" : meta;
     }
 
-    static void requireIds(String room, String userId, String sessionId) {
-        requireOneLine(room, "room");
-        requireOneLine(userId, "userId");
-        requireOneLine(sessionId, "sessionId");
+    private static void requireIds(String room, String userId, String sessionId) {
+        PresenceEventData.requireIds(room, userId, sessionId);
     }
 
     private static void requireOneLine(String value, String what) {

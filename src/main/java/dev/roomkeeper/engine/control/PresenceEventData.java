@@ -19,6 +19,16 @@ final class PresenceEventData {
     private PresenceEventData() {
     }
 
+    /**
+     * Both stores refuse ids with a newline, as the engine refuses such rooms: the Redis store joins
+     * them with newlines into hash fields and deadline members.
+     */
+    static void requireIds(String room, String userId, String sessionId) {
+        RedisEngine.requireOneLine(room, "room");
+        RedisEngine.requireOneLine(userId, "userId");
+        RedisEngine.requireOneLine(sessionId, "sessionId");
+    }
+
     /** The data of a join or update event; {@code reason} only for SESSION_REMOVED, else null. */
     static String of(ChangeKind kind, PresenceSession session, LeaveReason reason) {
         if (kind == ChangeKind.USER_LEFT) {

@@ -350,6 +350,11 @@ public class RedisEngine implements Engine {
         return settings;
     }
 
+    /** The pooled connections for commands (never the subscriber's). */
+    JedisPooled pool() {
+        return pool;
+    }
+
     RedisSettings redisSettings() {
         return redis;
     }
