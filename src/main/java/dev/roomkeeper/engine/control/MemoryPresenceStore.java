@@ -243,15 +243,16 @@ public class MemoryPresenceStore implements PresenceStore {
 
     // ---- under the room's lock
 
-    private <T> T onSession(String room, String userId, String sessionId, SessionStep<T> step) {
+    /** Runs {@code step} on an existing session under its room's lock; empty when the session is unknown. */
+    private Optional<PresenceChange> onSession(String room, String userId, String sessionId, SessionStep step) {
         if (!rooms.containsKey(room)) {
-            return step.none();
+            return Optional.empty();
         }
         return engine.inRoom(room, locked -> {
             RoomPresence presence = rooms.get(room);
             PresenceSession session = presence == null ? null : presence.session(userId, sessionId);
             if (session == null) {
-                return step.none();
+                return Optional.empty();
             }
             presence.lastWrite = clock.millis();
             return step.apply(locked, presence, session);
@@ -347,13 +348,8 @@ public class MemoryPresenceStore implements PresenceStore {
     }
 
     @FunctionalInterface
-    private interface SessionStep<T> {
-        T apply(MemoryEngine.LockedRoom locked, RoomPresence presence, PresenceSession session);
-
-        @SuppressWarnings("unchecked")
-        default T none() {
-            return (T) Optional.empty();
-        }
+    private interface SessionStep {
+        Optional<PresenceChange> apply(MemoryEngine.LockedRoom locked, RoomPresence presence, PresenceSession session);
     }
 
     /** One room's presence; touched only under the room's lock. */
