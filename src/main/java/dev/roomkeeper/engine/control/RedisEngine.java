@@ -63,29 +63,44 @@ public class RedisEngine implements Engine {
     private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     /**
-     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
-     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
+     * The steps that publish one event, as a Lua function every script that publishes includes (the
+     * publish script here, the presence scripts of {@link RedisPresenceStore}), so the seq, history,
+     * expiry and PUBLISH rules exist once. Arguments: the room's seq, epoch and history keys, the epoch
+     * to create if the room has none, room, time, type, data, history size, idle TTL (ms), channel.
+     * Returns the event's seq.
      * <p>
      * A counter that starts again (INCR gives 1) drops any history left from before. The epoch's
      * expiry is set before the counter's so it never outlives it: a room whose counter expired always
      * comes back with a new epoch.
      */
-    static final String PUBLISH_SCRIPT = """
-            local seq = redis.call('INCR', KEYS[1])
-            if seq == 1 then
-              redis.call('DEL', KEYS[3])
+    static final String PUBLISH_FUNCTION = """
+            local function publish_event(seq_key, epoch_key, hist_key, new_epoch, room, time, type, data,
+                                         history_size, idle_ttl, channel)
+              local seq = redis.call('INCR', seq_key)
+              if seq == 1 then
+                redis.call('DEL', hist_key)
+              end
+              redis.call('SET', epoch_key, new_epoch, 'NX')
+              local epoch = redis.call('GET', epoch_key)
+              local event = room .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. time
+                .. '\\n' .. type .. '\\n' .. data
+              redis.call('RPUSH', hist_key, event)
+              redis.call('LTRIM', hist_key, -tonumber(history_size), -1)
+              redis.call('PEXPIRE', epoch_key, idle_ttl)
+              redis.call('PEXPIRE', hist_key, idle_ttl)
+              redis.call('PEXPIRE', seq_key, idle_ttl)
+              redis.call('PUBLISH', channel, event)
+              return seq
             end
-            redis.call('SET', KEYS[2], ARGV[1], 'NX')
-            local epoch = redis.call('GET', KEYS[2])
-            local event = ARGV[2] .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. ARGV[3]
-              .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5]
-            redis.call('RPUSH', KEYS[3], event)
-            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[6]), -1)
-            redis.call('PEXPIRE', KEYS[2], ARGV[7])
-            redis.call('PEXPIRE', KEYS[3], ARGV[7])
-            redis.call('PEXPIRE', KEYS[1], ARGV[7])
-            redis.call('PUBLISH', ARGV[8], event)
-            return seq
+            """;
+
+    /**
+     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
+     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
+     */
+    static final String PUBLISH_SCRIPT = PUBLISH_FUNCTION + """
+            return publish_event(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],
+              ARGV[6], ARGV[7], ARGV[8])
             """;
 
     /**
@@ -156,7 +171,7 @@ public class RedisEngine implements Engine {
         this.subscriberConfig = clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId() + "-sub");
         this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
         this.lastSweep = settings.clock().millis();
-        loadScripts();
+        loadScripts(List.of(publishScript, readScript));
         this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
         subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
         subscriber.start();
@@ -285,7 +300,8 @@ public class RedisEngine implements Engine {
 
     // ---- Redis commands
 
-    private Object run(Script script, List<String> keys, List<String> args) {
+    /** Runs a script by its SHA, loading it again when Redis lost it; presence scripts run here too. */
+    Object run(Script script, List<String> keys, List<String> args) {
         try {
             return pool.evalsha(script.sha(), keys, args);
         } catch (JedisNoScriptException e) {
@@ -310,9 +326,10 @@ public class RedisEngine implements Engine {
         return new Snapshot((String) reply.get(0), (Long) reply.get(1), history);
     }
 
-    private void loadScripts() {
+    /** Loads scripts into Redis's cache; failures only log, since {@link #run} loads them on first use. */
+    void loadScripts(List<Script> scripts) {
         try {
-            for (Script script : List.of(publishScript, readScript)) {
+            for (Script script : scripts) {
                 String sha = pool.scriptLoad(script.source());
                 if (!sha.equalsIgnoreCase(script.sha())) {
                     LOG.warning(() -> "Redis named a script " + sha + ", expected " + script.sha());
@@ -323,16 +340,35 @@ public class RedisEngine implements Engine {
         }
     }
 
-    private List<String> keys(String room) {
+    /** The room's seq, epoch and history keys, in the order {@link #PUBLISH_FUNCTION} takes them. */
+    List<String> keys(String room) {
         String slot = redis.keyPrefix() + "{" + room + "}:";
         return List.of(slot + "seq", slot + "epoch", slot + "hist");
     }
 
-    private static String newEpoch() {
+    EngineSettings settings() {
+        return settings;
+    }
+
+    /** The pooled connections for commands (never the subscriber's). */
+    JedisPooled pool() {
+        return pool;
+    }
+
+    RedisSettings redisSettings() {
+        return redis;
+    }
+
+    /** Counts events a presence script published through {@link #PUBLISH_FUNCTION}. */
+    void countPublished(int events) {
+        published.add(events);
+    }
+
+    static String newEpoch() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
 
-    private static void requireOneLine(String value, String what) {
+    static void requireOneLine(String value, String what) {
         Objects.requireNonNull(value, what);
         if (value.indexOf(WireEvent.SEPARATOR) >= 0) {
             throw new IllegalArgumentException(what + " must not contain a newline");
@@ -565,7 +601,8 @@ public class RedisEngine implements Engine {
     private record Snapshot(String epoch, long seq, List<WireEvent> history) {
     }
 
-    private record Script(String source, String sha) {
+    /** A Lua script and the SHA-1 Redis caches it under. */
+    record Script(String source, String sha) {
         Script(String source) {
             this(source, sha1(source));
         }
