@@ -20,14 +20,14 @@ import java.util.Set;
  * @param changes the changes, as queued
  * @param steps   what to do, in order
  */
-record AttendanceBatch(List<AttendanceChange> changes, List<Step> steps) {
+public record AttendanceBatch(List<AttendanceChange> changes, List<Step> steps) {
 
-    AttendanceBatch {
+    public AttendanceBatch {
         changes = List.copyOf(changes);
         steps = List.copyOf(steps);
     }
 
-    static AttendanceBatch of(List<AttendanceChange> changes) {
+    public static AttendanceBatch of(List<AttendanceChange> changes) {
         List<Step> steps = new ArrayList<>();
         Map<AttendanceChange.Key, Integer> openHere = new HashMap<>();
         Set<AttendanceChange.Key> endedHere = new HashSet<>();
@@ -52,25 +52,25 @@ record AttendanceBatch(List<AttendanceChange> changes, List<Step> steps) {
         return new AttendanceBatch(changes, steps);
     }
 
-    int size() {
+    public int size() {
         return changes.size();
     }
 
     /** One database step. */
-    sealed interface Step permits Insert, Close {
+    public sealed interface Step permits Insert, Close {
     }
 
     /**
      * Insert {@code record} (open when it has no {@code leftAt}), unless the session is already recorded:
      * its end may have been written first, by another node.
      */
-    record Insert(AttendanceChange record) implements Step {
+    public record Insert(AttendanceChange record) implements Step {
     }
 
     /**
      * Close the stored open record of {@code end}'s session; when there is none, insert it closed (its
      * start was written by nobody yet: still queued on another node, or dropped) so no attendance is lost.
      */
-    record Close(AttendanceChange end) implements Step {
+    public record Close(AttendanceChange end) implements Step {
     }
 }

@@ -43,6 +43,12 @@ final class AttendanceQueue {
         return false;
     }
 
+    /** Counts a change that was not even offered (it could not be written) as dropped. */
+    void refuse() {
+        dropped.incrementAndGet();
+        droppedSinceWarning.incrementAndGet();
+    }
+
     /** Takes up to {@code max} changes, oldest first. */
     List<AttendanceChange> drain(int max) {
         List<AttendanceChange> taken = new ArrayList<>(Math.min(max, items.size()));
