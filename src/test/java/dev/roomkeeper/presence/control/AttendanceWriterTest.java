@@ -9,6 +9,7 @@ import dev.roomkeeper.rooms.entity.Room;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -23,11 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The writer over a migrated H2 database, one transaction per batch as the interceptor would run it. */
 class AttendanceWriterTest {
 
-    private final SessionFactory factory =
-            TestDatabase.sessionFactory(TestDatabase.migrated(), Room.class, Membership.class, AttendanceRecord.class);
+    SessionFactory factory;
     private final AttendanceWriter writer = new AttendanceWriter();
 
-    AttendanceWriterTest() {
+    /** The migrated database the test runs on. */
+    String databaseUrl() {
+        return TestDatabase.migrated();
+    }
+
+    @BeforeEach
+    void room() {
+        factory = TestDatabase.sessionFactory(databaseUrl(), Room.class, Membership.class, AttendanceRecord.class);
         factory.inTransaction(session -> session.persist(new Room(ROOM, "daily", "Daily", "huddle", "ann", T)));
     }
 
