@@ -7,6 +7,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -81,6 +83,11 @@ public class AttendanceRecorder {
         metrics.gauge("roomkeeper.presence.attendance.flush.last.duration.seconds", lastFlushNanos, v -> v.get() / 1e9);
         long period = Math.max(MIN_FLUSH_MILLIS, flushEvery == null ? 1000 : flushEvery.toMillis());
         periodic = scheduler.scheduleWithFixedDelay(this::flushIfIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts with the application, so the metrics are there before the first session. */
+    void boot(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.fine(() -> "attendance recorder started; queue " + capacity + ", flush every " + flushEvery);
     }
 
     /** Writes everything still queued before the application goes away. */
