@@ -173,6 +173,7 @@ class AttendanceRecorderTest {
 
     @Test
     void stoppingWritesEverythingStillQueued() {
+        recorder.capacity = 10_000;
         recorder.start();
         for (int n = 0; n < 2 * AttendanceRecorder.BATCH_SIZE + 1; n++) {
             recorder.record(change("tab-" + n, ChangeKind.SESSION_ADDED, 1000, 1000));
@@ -182,6 +183,7 @@ class AttendanceRecorderTest {
         recorder.stop();
 
         assertEquals(2 * AttendanceRecorder.BATCH_SIZE + 1, count("written"));
+        assertEquals(0, count("dropped"));
         assertEquals(0, recorder.queued());
         assertTrue(batches.stream().allMatch(batch -> batch.size() <= AttendanceRecorder.BATCH_SIZE));
     }
