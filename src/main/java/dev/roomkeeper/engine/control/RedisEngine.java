@@ -145,10 +145,14 @@ public class RedisEngine implements Engine {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder gapEventsFetched = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
+    static final Duration PING_INTERVAL = Duration.ofSeconds(5);
 
     private final Object lock = new Object();
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private final Thread subscriber;
+    /** Pings on the subscription: Jedis reads it without a timeout, so a half-open socket would go unnoticed. */
+    private final Thread watchdog;
+    private volatile long lastPong = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean subscribed;
     private volatile Subscription subscription;
@@ -175,6 +179,10 @@ public class RedisEngine implements Engine {
         this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
         subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
         subscriber.start();
+        this.watchdog = threadFactory.newThread(this::watchSubscription);
+        watchdog.setName("roomkeeper-redis-watchdog-" + redis.nodeId());
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             if (!firstSubscription.await(timeout, TimeUnit.MILLISECONDS)) {
                 LOG.warning(() -> "not subscribed to " + channel + " at " + address + " yet; retrying in the background");
@@ -269,6 +277,7 @@ public class RedisEngine implements Engine {
         if (subscriber.isAlive()) {
             LOG.warning(() -> subscriber.getName() + " did not stop within " + CLOSE_DEADLINE);
         }
+        watchdog.interrupt();
         listeners.clear();
         pool.close();
     }
@@ -376,6 +385,43 @@ public class RedisEngine implements Engine {
     }
 
     // ---- the subscriber thread
+
+    /**
+     * Every {@link #PING_INTERVAL} sends PING on the subscription; when no PONG came back within three
+     * intervals the connection is closed, which ends the blocked read and lets the reconnect loop (and its
+     * catch-up from history) take over.
+     */
+    private void watchSubscription() {
+        while (pause(PING_INTERVAL.toMillis()) && !closed) {
+            Subscription current = subscription;
+            if (current == null || !subscribed || !current.isSubscribed()) {
+                lastPong = System.nanoTime();
+                continue;
+            }
+            if (System.nanoTime() - lastPong > 3 * PING_INTERVAL.toNanos()) {
+                LOG.warning(() -> "no PONG from " + address + " on the subscription for "
+                        + 3 * PING_INTERVAL.toSeconds() + " s; reconnecting");
+                Jedis connection;
+                synchronized (lock) {
+                    connection = subscriberConnection;
+                }
+                if (connection != null) {
+                    try {
+                        connection.disconnect();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "closing a dead subscription failed", e);
+                    }
+                }
+                lastPong = System.nanoTime();
+                continue;
+            }
+            try {
+                current.ping();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "PING on the subscription failed", e);
+            }
+        }
+    }
 
     private void subscribeUntilClosed() {
         long backoff = FIRST_BACKOFF.toMillis();
@@ -576,6 +622,11 @@ public class RedisEngine implements Engine {
         @Override
         public void onMessage(String channel, String message) {
             onEvent(message);
+        }
+
+        @Override
+        public void onPong(String pattern) {
+            lastPong = System.nanoTime();
         }
     }
 
