@@ -47,6 +47,9 @@ import java.util.logging.Logger;
  * <p>
  * Tokens are never logged, stored, or put in messages; only their SHA-256 is kept.
  */
+// every method in a transaction, reads too: called from WebSocket threads, where the container-managed
+// EntityManager is only safe inside one
+@Transactional
 @ApplicationScoped
 public class Invites {
 
