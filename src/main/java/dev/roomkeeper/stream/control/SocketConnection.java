@@ -10,11 +10,8 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,11 +29,8 @@ public final class SocketConnection implements EventSink {
 
     private final String id;
     private final Session session;
-    private final int queueLimit;
     private final RateLimiter limiter;
-    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final SendQueue<String> sends;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
     private volatile Caller caller;
@@ -46,8 +40,13 @@ public final class SocketConnection implements EventSink {
     public SocketConnection(String id, Session session, int queueLimit, RateLimiter limiter) {
         this.id = id;
         this.session = session;
-        this.queueLimit = queueLimit;
         this.limiter = limiter;
+        this.sends = new SendQueue<>(queueLimit, (frame, done) -> session.getAsyncRemote().sendText(frame,
+                result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
+    }
+
+    private static Throwable failureOf(SendResult result) {
+        return result.getException() != null ? result.getException() : new IllegalStateException("send failed");
     }
 
     public String id() {
@@ -103,71 +102,23 @@ public final class SocketConnection implements EventSink {
         if (closing.get()) {
             return false;
         }
-        if (queued.incrementAndGet() > queueLimit) {
-            queued.decrementAndGet();
+        if (!sends.offer(frame)) {
             close(CloseCodes.SLOW_CONSUMER, "send queue full: client too slow");
             return false;
         }
-        queue.add(frame);
-        drain();
         return true;
     }
 
     /** How many frames wait to be sent. */
     public int backlog() {
-        return queued.get();
-    }
-
-    /**
-     * Sends queued frames one at a time. A send that completes on the caller's own stack loops here
-     * instead of recursing; one that completes later continues from its completion handler.
-     */
-    private void drain() {
-        while (true) {
-            if (!sending.compareAndSet(false, true)) {
-                return;
-            }
-            String next = queue.poll();
-            if (next == null) {
-                sending.set(false);
-                if (queue.isEmpty()) {
-                    return;
-                }
-                continue;
-            }
-            queued.decrementAndGet();
-            AtomicInteger handoff = new AtomicInteger();
-            try {
-                session.getAsyncRemote().sendText(next, result -> {
-                    completed(result);
-                    sending.set(false);
-                    if (handoff.getAndSet(2) == 1) {
-                        drain();
-                    }
-                });
-            } catch (RuntimeException e) {
-                sending.set(false);
-                failed(e);
-                return;
-            }
-            if (handoff.getAndSet(1) != 2) {
-                return;
-            }
-        }
-    }
-
-    private void completed(SendResult result) {
-        if (!result.isOK()) {
-            failed(result.getException());
-        }
+        return sends.size();
     }
 
     private void failed(Throwable e) {
         if (!closing.get()) {
             LOG.log(Level.FINE, e, () -> "send failed on connection " + id);
         }
-        queue.clear();
-        queued.set(0);
+        sends.clear();
         close(CloseCodes.GOING_AWAY, "send failed");
     }
 

@@ -5,10 +5,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -20,11 +17,8 @@ public final class SseConnection implements EventSink {
 
     private final SseEventSink sink;
     private final Sse sse;
-    private final int queueLimit;
     private final Consumer<SseConnection> onClose;
-    private final Queue<OutboundSseEvent> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final SendQueue<OutboundSseEvent> sends;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String epoch = "";
     private volatile String userId = "";
@@ -34,8 +28,9 @@ public final class SseConnection implements EventSink {
     public SseConnection(SseEventSink sink, Sse sse, int queueLimit, Consumer<SseConnection> onClose) {
         this.sink = sink;
         this.sse = sse;
-        this.queueLimit = queueLimit;
         this.onClose = onClose;
+        this.sends = new SendQueue<>(queueLimit,
+                (event, done) -> sink.send(event).whenComplete((ok, failure) -> done.accept(failure)), failure -> close());
     }
 
     void subscription(RoomSubscription subscription) {
@@ -94,56 +89,18 @@ public final class SseConnection implements EventSink {
             close();
             return false;
         }
-        if (queued.incrementAndGet() > queueLimit) {
+        if (!sends.offer(event)) {
             close();
             return false;
         }
-        queue.add(event);
-        drain();
         return true;
-    }
-
-    private void drain() {
-        while (true) {
-            if (!sending.compareAndSet(false, true)) {
-                return;
-            }
-            OutboundSseEvent next = queue.poll();
-            if (next == null) {
-                sending.set(false);
-                if (queue.isEmpty()) {
-                    return;
-                }
-                continue;
-            }
-            queued.decrementAndGet();
-            AtomicInteger handoff = new AtomicInteger();
-            try {
-                sink.send(next).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        close();
-                    }
-                    sending.set(false);
-                    if (handoff.getAndSet(2) == 1) {
-                        drain();
-                    }
-                });
-            } catch (RuntimeException e) {
-                sending.set(false);
-                close();
-                return;
-            }
-            if (handoff.getAndSet(1) != 2) {
-                return;
-            }
-        }
     }
 
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        queue.clear();
+        sends.clear();
         try {
             sink.close();
         } catch (RuntimeException ignored) {
