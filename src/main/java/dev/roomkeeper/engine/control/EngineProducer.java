@@ -80,9 +80,31 @@ public class EngineProducer {
     /** This node's id: tags log lines and Redis clients. */
     private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
 
+    /** The engine instance itself (injection points get a proxy, which hides the implementation). */
+    private volatile Engine created;
+
     @Produces
     @ApplicationScoped
     Engine engine() {
+        created = createEngine();
+        return created;
+    }
+
+    /** Presence lives where the engine's streams live, so a change and its event are one atomic step. */
+    @Produces
+    @ApplicationScoped
+    dev.roomkeeper.presence.control.PresenceStore presence(Engine engine) {
+        engine.name(); // makes sure the engine exists
+        if (created instanceof RedisEngine redis) {
+            return new RedisPresenceStore(redis);
+        }
+        if (created instanceof MemoryEngine memory) {
+            return new MemoryPresenceStore(memory, Clock.systemUTC());
+        }
+        throw new IllegalStateException("no presence store for engine " + engine.name());
+    }
+
+    private Engine createEngine() {
         EngineSettings settings = new EngineSettings(historySize, historyTtl, idleTtl, Clock.systemUTC());
         String chosen = type.trim().toLowerCase(Locale.ROOT);
         switch (chosen) {

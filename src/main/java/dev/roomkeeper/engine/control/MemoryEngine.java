@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +36,38 @@ public class MemoryEngine implements Engine {
 
     @Override
     public RoomEvent publish(String room, String type, String data) {
-        RoomStream stream = streams.computeIfAbsent(room, r -> new RoomStream());
-        synchronized (stream) {
+        return inRoom(room, locked -> locked.publish(type, data));
+    }
+
+    /**
+     * Runs {@code step} holding the room's lock, the one every publish takes: a state change made there
+     * and the events it publishes through {@link LockedRoom} are one atomic step, and listeners see
+     * them in seq order. The presence store keeps its per-room state behind this lock.
+     */
+    <T> T inRoom(String room, Function<LockedRoom, T> step) {
+        while (true) {
+            RoomStream stream = streams.computeIfAbsent(room, r -> new RoomStream());
+            synchronized (stream) {
+                if (streams.get(room) == stream) {
+                    return step.apply(new LockedRoom(room, stream));
+                }
+                // forgotten as idle between the lookup and the lock: take the room's new stream
+            }
+        }
+    }
+
+    /** A room whose lock the caller holds; valid only inside {@link #inRoom}. */
+    final class LockedRoom {
+        private final String room;
+        private final RoomStream stream;
+
+        private LockedRoom(String room, RoomStream stream) {
+            this.room = room;
+            this.stream = stream;
+        }
+
+        /** Gives the event the room's next seq, keeps it in the history and hands it to every listener. */
+        RoomEvent publish(String type, String data) {
             long now = settings.clock().millis();
             RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now);
             stream.history.addLast(event);
@@ -50,6 +81,10 @@ public class MemoryEngine implements Engine {
                 }
             }
             return event;
+        }
+
+        StreamPosition position() {
+            return new StreamPosition(stream.epoch, stream.seq);
         }
     }
 
@@ -66,10 +101,7 @@ public class MemoryEngine implements Engine {
 
     @Override
     public StreamPosition position(String room) {
-        RoomStream stream = streams.computeIfAbsent(room, r -> new RoomStream());
-        synchronized (stream) {
-            return new StreamPosition(stream.epoch, stream.seq);
-        }
+        return inRoom(room, LockedRoom::position);
     }
 
     @Override
@@ -84,13 +116,21 @@ public class MemoryEngine implements Engine {
      */
     public int forgetIdleRooms() {
         long cutoff = settings.clock().millis() - settings.streamIdleTtl().toMillis();
-        int before = streams.size();
-        streams.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return e.getValue().touched < cutoff;
+        int forgotten = 0;
+        for (Map.Entry<String, RoomStream> entry : streams.entrySet()) {
+            RoomStream stream = entry.getValue();
+            // removed under the lock, so whoever holds a room's lock holds its current stream (see inRoom)
+            synchronized (stream) {
+                if (stream.touched < cutoff && streams.remove(entry.getKey(), stream)) {
+                    forgotten++;
+                }
             }
-        });
-        return before - streams.size();
+        }
+        return forgotten;
+    }
+
+    EngineSettings settings() {
+        return settings;
     }
 
     /** Rooms currently held. */

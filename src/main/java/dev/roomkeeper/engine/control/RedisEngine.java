@@ -63,29 +63,44 @@ public class RedisEngine implements Engine {
     private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     /**
-     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
-     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
+     * The steps that publish one event, as a Lua function every script that publishes includes (the
+     * publish script here, the presence scripts of {@link RedisPresenceStore}), so the seq, history,
+     * expiry and PUBLISH rules exist once. Arguments: the room's seq, epoch and history keys, the epoch
+     * to create if the room has none, room, time, type, data, history size, idle TTL (ms), channel.
+     * Returns the event's seq.
      * <p>
      * A counter that starts again (INCR gives 1) drops any history left from before. The epoch's
      * expiry is set before the counter's so it never outlives it: a room whose counter expired always
      * comes back with a new epoch.
      */
-    static final String PUBLISH_SCRIPT = """
-            local seq = redis.call('INCR', KEYS[1])
-            if seq == 1 then
-              redis.call('DEL', KEYS[3])
+    static final String PUBLISH_FUNCTION = """
+            local function publish_event(seq_key, epoch_key, hist_key, new_epoch, room, time, type, data,
+                                         history_size, idle_ttl, channel)
+              local seq = redis.call('INCR', seq_key)
+              if seq == 1 then
+                redis.call('DEL', hist_key)
+              end
+              redis.call('SET', epoch_key, new_epoch, 'NX')
+              local epoch = redis.call('GET', epoch_key)
+              local event = room .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. time
+                .. '\\n' .. type .. '\\n' .. data
+              redis.call('RPUSH', hist_key, event)
+              redis.call('LTRIM', hist_key, -tonumber(history_size), -1)
+              redis.call('PEXPIRE', epoch_key, idle_ttl)
+              redis.call('PEXPIRE', hist_key, idle_ttl)
+              redis.call('PEXPIRE', seq_key, idle_ttl)
+              redis.call('PUBLISH', channel, event)
+              return seq
             end
-            redis.call('SET', KEYS[2], ARGV[1], 'NX')
-            local epoch = redis.call('GET', KEYS[2])
-            local event = ARGV[2] .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. ARGV[3]
-              .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5]
-            redis.call('RPUSH', KEYS[3], event)
-            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[6]), -1)
-            redis.call('PEXPIRE', KEYS[2], ARGV[7])
-            redis.call('PEXPIRE', KEYS[3], ARGV[7])
-            redis.call('PEXPIRE', KEYS[1], ARGV[7])
-            redis.call('PUBLISH', ARGV[8], event)
-            return seq
+            """;
+
+    /**
+     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
+     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
+     */
+    static final String PUBLISH_SCRIPT = PUBLISH_FUNCTION + """
+            return publish_event(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],
+              ARGV[6], ARGV[7], ARGV[8])
             """;
 
     /**
@@ -130,10 +145,14 @@ public class RedisEngine implements Engine {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder gapEventsFetched = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
+    static final Duration PING_INTERVAL = Duration.ofSeconds(5);
 
     private final Object lock = new Object();
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private final Thread subscriber;
+    /** Pings on the subscription: Jedis reads it without a timeout, so a half-open socket would go unnoticed. */
+    private final Thread watchdog;
+    private volatile long lastPong = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean subscribed;
     private volatile Subscription subscription;
@@ -156,10 +175,14 @@ public class RedisEngine implements Engine {
         this.subscriberConfig = clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId() + "-sub");
         this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
         this.lastSweep = settings.clock().millis();
-        loadScripts();
+        loadScripts(List.of(publishScript, readScript));
         this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
         subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
         subscriber.start();
+        this.watchdog = threadFactory.newThread(this::watchSubscription);
+        watchdog.setName("roomkeeper-redis-watchdog-" + redis.nodeId());
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             if (!firstSubscription.await(timeout, TimeUnit.MILLISECONDS)) {
                 LOG.warning(() -> "not subscribed to " + channel + " at " + address + " yet; retrying in the background");
@@ -254,6 +277,7 @@ public class RedisEngine implements Engine {
         if (subscriber.isAlive()) {
             LOG.warning(() -> subscriber.getName() + " did not stop within " + CLOSE_DEADLINE);
         }
+        watchdog.interrupt();
         listeners.clear();
         pool.close();
     }
@@ -285,7 +309,8 @@ public class RedisEngine implements Engine {
 
     // ---- Redis commands
 
-    private Object run(Script script, List<String> keys, List<String> args) {
+    /** Runs a script by its SHA, loading it again when Redis lost it; presence scripts run here too. */
+    Object run(Script script, List<String> keys, List<String> args) {
         try {
             return pool.evalsha(script.sha(), keys, args);
         } catch (JedisNoScriptException e) {
@@ -310,9 +335,10 @@ public class RedisEngine implements Engine {
         return new Snapshot((String) reply.get(0), (Long) reply.get(1), history);
     }
 
-    private void loadScripts() {
+    /** Loads scripts into Redis's cache; failures only log, since {@link #run} loads them on first use. */
+    void loadScripts(List<Script> scripts) {
         try {
-            for (Script script : List.of(publishScript, readScript)) {
+            for (Script script : scripts) {
                 String sha = pool.scriptLoad(script.source());
                 if (!sha.equalsIgnoreCase(script.sha())) {
                     LOG.warning(() -> "Redis named a script " + sha + ", expected " + script.sha());
@@ -323,16 +349,35 @@ public class RedisEngine implements Engine {
         }
     }
 
-    private List<String> keys(String room) {
+    /** The room's seq, epoch and history keys, in the order {@link #PUBLISH_FUNCTION} takes them. */
+    List<String> keys(String room) {
         String slot = redis.keyPrefix() + "{" + room + "}:";
         return List.of(slot + "seq", slot + "epoch", slot + "hist");
     }
 
-    private static String newEpoch() {
+    EngineSettings settings() {
+        return settings;
+    }
+
+    /** The pooled connections for commands (never the subscriber's). */
+    JedisPooled pool() {
+        return pool;
+    }
+
+    RedisSettings redisSettings() {
+        return redis;
+    }
+
+    /** Counts events a presence script published through {@link #PUBLISH_FUNCTION}. */
+    void countPublished(int events) {
+        published.add(events);
+    }
+
+    static String newEpoch() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
 
-    private static void requireOneLine(String value, String what) {
+    static void requireOneLine(String value, String what) {
         Objects.requireNonNull(value, what);
         if (value.indexOf(WireEvent.SEPARATOR) >= 0) {
             throw new IllegalArgumentException(what + " must not contain a newline");
@@ -340,6 +385,43 @@ public class RedisEngine implements Engine {
     }
 
     // ---- the subscriber thread
+
+    /**
+     * Every {@link #PING_INTERVAL} sends PING on the subscription; when no PONG came back within three
+     * intervals the connection is closed, which ends the blocked read and lets the reconnect loop (and its
+     * catch-up from history) take over.
+     */
+    private void watchSubscription() {
+        while (pause(PING_INTERVAL.toMillis()) && !closed) {
+            Subscription current = subscription;
+            if (current == null || !subscribed || !current.isSubscribed()) {
+                lastPong = System.nanoTime();
+                continue;
+            }
+            if (System.nanoTime() - lastPong > 3 * PING_INTERVAL.toNanos()) {
+                LOG.warning(() -> "no PONG from " + address + " on the subscription for "
+                        + 3 * PING_INTERVAL.toSeconds() + " s; reconnecting");
+                Jedis connection;
+                synchronized (lock) {
+                    connection = subscriberConnection;
+                }
+                if (connection != null) {
+                    try {
+                        connection.disconnect();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "closing a dead subscription failed", e);
+                    }
+                }
+                lastPong = System.nanoTime();
+                continue;
+            }
+            try {
+                current.ping();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "PING on the subscription failed", e);
+            }
+        }
+    }
 
     private void subscribeUntilClosed() {
         long backoff = FIRST_BACKOFF.toMillis();
@@ -541,6 +623,11 @@ public class RedisEngine implements Engine {
         public void onMessage(String channel, String message) {
             onEvent(message);
         }
+
+        @Override
+        public void onPong(String pattern) {
+            lastPong = System.nanoTime();
+        }
     }
 
     /** What this node delivered last in one room; touched only by the subscriber thread. */
@@ -565,7 +652,8 @@ public class RedisEngine implements Engine {
     private record Snapshot(String epoch, long seq, List<WireEvent> history) {
     }
 
-    private record Script(String source, String sha) {
+    /** A Lua script and the SHA-1 Redis caches it under. */
+    record Script(String source, String sha) {
         Script(String source) {
             this(source, sha1(source));
         }

@@ -57,7 +57,7 @@ public class PresenceResource {
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "403", description = "Not a member, or an observer claiming to speak or record")
     @APIResponse(responseCode = "404", description = "No such room")
-    @APIResponse(responseCode = "409", description = "Room closed, or session id held by another user")
+    @APIResponse(responseCode = "409", description = "Room closed")
     public JsonObject heartbeat(HeartbeatRequest request) {
         if (request == null) {
             throw ProblemException.invalid(List.of(new FieldError("body", "a JSON body is required")));

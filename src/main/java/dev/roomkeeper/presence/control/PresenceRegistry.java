@@ -130,13 +130,7 @@ public class PresenceRegistry {
         }
         String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
         Duration interval = grant(intervalMs);
-        PresenceSnapshot before = store.snapshot(granted.roomId());
-        for (PresenceSession s : before.sessions()) {
-            if (s.sessionId().equals(sessionId) && !s.userId().equals(caller.userId())) {
-                throw new ProblemException(409, "session-conflict", "Session id in use",
-                        "Another user holds this session id; generate a new one.");
-            }
-        }
+        // sessions are keyed by user and session id: another user's identical id is another session
         store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
         PresenceSnapshot snapshot = store.snapshot(granted.roomId());
         String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),

@@ -46,7 +46,9 @@ public final class RoomSubscription {
      * @param clientEpoch the epoch the client saw, or null
      * @return the replay decision
      */
-    public synchronized Replay start(Long since, String clientEpoch, Consumer<Replay> beforeEvents) {
+    public Replay start(Long since, String clientEpoch, Consumer<Replay> beforeEvents) {
+        // Read the engine before taking this subscription's lock: publishers hold the room's lock while
+        // they offer events to subscriptions, so taking the two locks in the other order would deadlock.
         Replay replay;
         if (since == null) {
             var position = engine.position(room);
@@ -54,6 +56,12 @@ public final class RoomSubscription {
         } else {
             replay = engine.replay(room, since, clientEpoch);
         }
+        synchronized (this) {
+            return begin(since, replay, beforeEvents);
+        }
+    }
+
+    private Replay begin(Long since, Replay replay, Consumer<Replay> beforeEvents) {
         epoch = replay.epoch();
         beforeEvents.accept(replay);
         lastSeq = replay.seq();
@@ -67,7 +75,7 @@ public final class RoomSubscription {
         List<RoomEvent> pending = buffer;
         buffer = null;
         for (RoomEvent e : pending) {
-            accept(new OutboundEvent(e));
+            accept(new OutboundEvent(e), false);
         }
         return replay;
     }
@@ -81,7 +89,7 @@ public final class RoomSubscription {
             buffer.add(event.event());
             return;
         }
-        accept(event);
+        accept(event, true);
     }
 
     public synchronized void close() {
@@ -96,12 +104,21 @@ public final class RoomSubscription {
         return epoch;
     }
 
-    private void accept(OutboundEvent event) {
+    /**
+     * @param mayReadEngine true only on the hub's dispatch path, where the engine's room lock (if any) is
+     *                      already held by this thread; elsewhere a gap is answered with a resync instead
+     */
+    private void accept(OutboundEvent event, boolean mayReadEngine) {
         long seq = event.event().seq();
         if (seq <= lastSeq) {
             return;
         }
         if (seq > lastSeq + 1) {
+            if (!mayReadEngine) {
+                closed = true;
+                sink.resyncRequired(room, lastSeq);
+                return;
+            }
             // the engine skipped events (lost connection, lost history): try the history once
             Replay gap = engine.replay(room, lastSeq, epoch);
             if (!gap.recovered()) {

@@ -42,7 +42,9 @@ class OperationsIT {
             ada.event(room);
             String metrics = new Api(node.base(), null).text("/metrics?scope=application").body();
             for (String name : List.of("roomkeeper_ws_connections", "roomkeeper_subscriptions",
-                    "roomkeeper_events_published_total", "roomkeeper_events_delivered_total", "roomkeeper_replay_total")) {
+                    "roomkeeper_events_published_total", "roomkeeper_events_delivered_total", "roomkeeper_replay_total",
+                    "roomkeeper_presence_attendance_written_total", "roomkeeper_presence_attendance_dropped_total",
+                    "roomkeeper_presence_attendance_failed_total", "roomkeeper_presence_attendance_queue")) {
                 assertTrue(metrics.contains(name), name + " missing from metrics");
             }
         }
@@ -52,7 +54,8 @@ class OperationsIT {
     void openApiDescribesEveryRestCall() {
         String openapi = new Api(Servers.embedded().base(), null).text("/openapi").body();
         for (String path : List.of("/api/rooms:", "/api/rooms/{room}:", "/api/rooms/{room}/close:", "/api/rooms/{room}/members:",
-                "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/dev/tokens:")) {
+                "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/dev/tokens:",
+                "/api/rooms/{room}/attendance:", "/api/rooms/{room}/attendance/totals:")) {
             assertTrue(openapi.contains(path), path + " missing from OpenAPI");
         }
     }

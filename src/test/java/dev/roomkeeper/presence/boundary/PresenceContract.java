@@ -258,6 +258,36 @@ abstract class PresenceContract {
     }
 
     @Test
+    void attendanceRecordsEachSessionWithItsLeaveReasonAndPerUserTotals() throws InterruptedException {
+        WsClient tab = fx.socket("ada");
+        String s = session();
+        tab.send(presenceJoin(room, "j", s, 10_000, null)).reply("j");
+        next("ada");
+        tab.close();
+        assertEquals("presence.leave", next("ada").getString("type"));
+        Api admin = fx.admin();
+        // attendance is written in batches (every second by default): poll with a deadline
+        JsonObject record = null;
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (record == null && System.currentTimeMillis() < deadline) {
+            record = admin.get("/api/rooms/" + room + "/attendance?userId=ada").json().getJsonArray("items")
+                    .getValuesAs(JsonValue::asJsonObject).stream()
+                    .filter(r -> s.equals(r.getString("sessionId")) && !r.isNull("leftAt")).findFirst().orElse(null);
+            if (record == null) {
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(record != null, "attendance record of the closed session");
+        assertEquals("left", record.getString("leaveReason"));
+        JsonObject totals = admin.get("/api/rooms/" + room + "/attendance/totals").json();
+        JsonObject ada = totals.getJsonArray("items").getValuesAs(JsonValue::asJsonObject).stream()
+                .filter(t -> "ada".equals(t.getString("userId"))).findFirst().orElseThrow();
+        assertEquals(1, ada.getInt("sessions"));
+        assertEquals(403, fx.as("ada").get("/api/rooms/" + room + "/attendance").status(), "participants cannot read attendance");
+        assertEquals(200, fx.as("bob").get("/api/rooms/" + room + "/attendance").status(), "hosts can");
+    }
+
+    @Test
     void aUserSeesTheRoomsTheyArePresentIn() {
         try (WsClient ada = fx.socket("ada")) {
             ada.send(presenceJoin(room, "j", session(), 10_000, null)).reply("j");

@@ -94,6 +94,54 @@ class RoomSubscriptionTest {
     }
 
     @Test
+    void subscriptionsStartingWhilePublishersRunNeitherDeadlockNorSkipOrRepeat() throws Exception {
+        MemoryEngine shared = new MemoryEngine(new EngineSettings(100_000, Duration.ofMinutes(5), Duration.ofHours(1),
+                java.time.Clock.systemUTC()));
+        java.util.List<RoomSubscription> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // what the hub does: offer every event to the room's subscriptions, under the engine's room lock
+        shared.listen(e -> live.forEach(sub -> sub.offer(new OutboundEvent(e))));
+        java.util.List<RecordingSink> sinks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 3_000; i++) {
+                        shared.publish(ROOM, "t", "{}");
+                    }
+                }));
+            }
+            for (int t = 0; t < 2; t++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        RecordingSink recording = new RecordingSink();
+                        RoomSubscription sub = new RoomSubscription(ROOM, recording, shared);
+                        live.add(sub);
+                        sub.start(0L, null, r -> recording.log.add("ack"));
+                        sinks.add(recording);
+                    }
+                }));
+            }
+            for (var f : work) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS); // a deadlock times out here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (RecordingSink sink : sinks) {
+            List<String> log;
+            synchronized (sink) {
+                log = List.copyOf(sink.log);
+            }
+            assertEquals("ack", log.get(0));
+            long expected = 1;
+            for (String entry : log.subList(1, log.size())) {
+                assertEquals(String.valueOf(expected++), entry, "contiguous, each seq once");
+            }
+        }
+    }
+
+    @Test
     void rateLimiterAllowsTheBurstThenRefillsAtTheRate() {
         long t = 0;
         RateLimiter limiter = new RateLimiter(10, 3, t);
@@ -118,7 +166,7 @@ class RoomSubscriptionTest {
     }
 
     static final class RecordingSink implements EventSink {
-        final List<String> log = new ArrayList<>();
+        final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public boolean send(OutboundEvent event) {

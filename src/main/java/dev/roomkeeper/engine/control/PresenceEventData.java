@@ -1,0 +1,85 @@
+package dev.roomkeeper.engine.control;
+
+import dev.roomkeeper.presence.entity.ChangeKind;
+import dev.roomkeeper.presence.entity.LeaveReason;
+import dev.roomkeeper.presence.entity.PresenceSession;
+
+/**
+ * The {@code data} of presence events, built once as JSON text. The metadata is already a JSON object
+ * and is embedded as is. {@link RedisPresenceStore}'s scripts build the same text in Lua from strings
+ * quoted here ({@link #quote}), so both stores publish byte-identical events:
+ * <pre>
+ * presence.join   {"userId":U,"sessionId":S,"state":"online","joinedAt":ms,"meta":{..}}
+ * presence.update {"userId":U,"sessionId":S,"change":C,"state":St,"joinedAt":ms,"meta":{..}[,"reason":R]}
+ * presence.leave  {"userId":U,"sessionId":S,"reason":R,"lastDisconnected":ms}
+ * </pre>
+ */
+final class PresenceEventData {
+
+    private PresenceEventData() {
+    }
+
+    /**
+     * Both stores refuse ids with a newline, as the engine refuses such rooms: the Redis store joins
+     * them with newlines into hash fields and deadline members.
+     */
+    static void requireIds(String room, String userId, String sessionId) {
+        RedisEngine.requireOneLine(room, "room");
+        RedisEngine.requireOneLine(userId, "userId");
+        RedisEngine.requireOneLine(sessionId, "sessionId");
+    }
+
+    /** The data of a join or update event; {@code reason} only for SESSION_REMOVED, else null. */
+    static String of(ChangeKind kind, PresenceSession session, LeaveReason reason) {
+        if (kind == ChangeKind.USER_LEFT) {
+            throw new IllegalArgumentException("a leave carries lastDisconnected: use left()");
+        }
+        StringBuilder json = new StringBuilder(96 + session.meta().length())
+                .append("{\"userId\":").append(quote(session.userId()))
+                .append(",\"sessionId\":").append(quote(session.sessionId()));
+        if (kind.change() != null) {
+            json.append(",\"change\":\"").append(kind.change()).append('"');
+        }
+        json.append(",\"state\":\"").append(session.state().wireName())
+                .append("\",\"joinedAt\":").append(session.joinedAt())
+                .append(",\"meta\":").append(session.meta());
+        if (reason != null) {
+            json.append(",\"reason\":\"").append(reason.wireName()).append('"');
+        }
+        return json.append('}').toString();
+    }
+
+    /** The data of a {@code presence.leave}. */
+    static String left(PresenceSession session, LeaveReason reason, long lastDisconnected) {
+        return "{\"userId\":" + quote(session.userId()) + ",\"sessionId\":" + quote(session.sessionId())
+                + ",\"reason\":\"" + reason.wireName() + "\",\"lastDisconnected\":" + lastDisconnected + "}";
+    }
+
+    /**
+     * A JSON string literal: quote, backslash and control characters (DEL included) escaped, everything
+     * else as is. Never contains a raw newline, so quoted text can sit in newline-separated records.
+     */
+    static String quote(String text) {
+        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                case '\b' -> json.append("\\b");
+                case '\f' -> json.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"').toString();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.roomkeeper.presence.control;
+
+import dev.roomkeeper.presence.control.AttendanceBatch.Close;
+import dev.roomkeeper.presence.control.AttendanceBatch.Insert;
+import dev.roomkeeper.presence.control.AttendanceBatch.Step;
+import dev.roomkeeper.presence.entity.AttendanceChange;
+import dev.roomkeeper.presence.entity.AttendanceRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes one attendance batch in one transaction, applying its steps in order. Idempotent: a session
+ * (room, session id, join time) already recorded is not inserted again, and an end already recorded
+ * changes nothing, so a retried batch that had in fact committed does no harm.
+ */
+@ApplicationScoped
+public class AttendanceWriter {
+
+    @PersistenceContext(unitName = "roomkeeper")
+    EntityManager em;
+
+    @Transactional
+    public void write(AttendanceBatch batch) {
+        Set<AttendanceChange.Key> recorded = recordedSessions(batch.steps());
+        for (Step step : batch.steps()) {
+            if (step instanceof Insert insert) {
+                if (recorded.add(insert.record().key())) {
+                    em.persist(insert.record().toRecord());
+                }
+            } else if (step instanceof Close close) {
+                close(close.end(), recorded);
+            }
+        }
+    }
+
+    private void close(AttendanceChange end, Set<AttendanceChange.Key> recorded) {
+        List<AttendanceRecord> stored = em.createQuery("select a from AttendanceRecord a where a.roomId = :room"
+                        + " and a.sessionId = :session and a.joinedAt = :joined order by a.id desc", AttendanceRecord.class)
+                .setParameter("room", end.roomId())
+                .setParameter("session", end.sessionId())
+                .setParameter("joined", end.joinedAt())
+                .getResultList();
+        for (AttendanceRecord record : stored) {
+            if (record.isOpen()) {
+                // the newest open one, should a start ever have been recorded twice
+                record.close(end.leftAt(), end.reason());
+                return;
+            }
+        }
+        if (stored.isEmpty() && recorded.add(end.key())) {
+            // the start is still queued on another node, or was dropped: keep the attendance anyway
+            em.persist(end.toRecord());
+        }
+    }
+
+    /** Which of the sessions the batch inserts are recorded already, in one query. */
+    private Set<AttendanceChange.Key> recordedSessions(List<Step> steps) {
+        Set<String> rooms = new HashSet<>();
+        Set<String> sessions = new HashSet<>();
+        Set<Instant> joined = new HashSet<>();
+        for (Step step : steps) {
+            if (step instanceof Insert insert) {
+                rooms.add(insert.record().roomId());
+                sessions.add(insert.record().sessionId());
+                joined.add(insert.record().joinedAt());
+            }
+        }
+        Set<AttendanceChange.Key> recorded = new HashSet<>();
+        if (rooms.isEmpty()) {
+            return recorded;
+        }
+        em.createQuery("select a.roomId, a.sessionId, a.joinedAt from AttendanceRecord a where a.roomId in :rooms"
+                        + " and a.sessionId in :sessions and a.joinedAt in :joined", Object[].class)
+                .setParameter("rooms", rooms)
+                .setParameter("sessions", sessions)
+                .setParameter("joined", joined)
+                .getResultList()
+                .forEach(row -> recorded.add(new AttendanceChange.Key((String) row[0], (String) row[1], (Instant) row[2])));
+        return recorded;
+    }
+}

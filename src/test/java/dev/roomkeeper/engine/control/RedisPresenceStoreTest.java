@@ -1,0 +1,148 @@
+package dev.roomkeeper.engine.control;
+
+import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.presence.entity.ChangeKind;
+import dev.roomkeeper.presence.entity.LeaveReason;
+import dev.roomkeeper.presence.entity.PresenceChange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The presence contract against a real redis-server; every node of a test is its own RedisEngine and
+ * RedisPresenceStore on the one Redis, as separate servers would be.
+ */
+class RedisPresenceStoreTest extends PresenceStoreContract {
+
+    private static final ThreadFactory DAEMONS = r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    };
+    private static final AtomicInteger TESTS = new AtomicInteger();
+    private static final AtomicInteger NODES = new AtomicInteger();
+
+    private static RedisServer server;
+    private static int port;
+
+    /** Each test its own prefix, so the global deadlines set holds only this test's sessions. */
+    private final String keyPrefix = "t" + TESTS.incrementAndGet() + ":";
+    private final List<RedisEngine> engines = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        server = RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+        server.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws IOException {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Override
+    protected Node open(EngineSettings settings) {
+        RedisSettings redis = new RedisSettings("127.0.0.1", port, null, null, false, 0, keyPrefix, Duration.ofSeconds(2),
+                "presence-" + NODES.incrementAndGet());
+        RedisEngine engine = new RedisEngine(settings, redis, DAEMONS);
+        engines.add(engine);
+        return new Node(engine, new RedisPresenceStore(engine));
+    }
+
+    @Override
+    protected void closeAll() {
+        engines.forEach(RedisEngine::close);
+    }
+
+    @Test
+    void eachChangeIsOnePublishOnTheEnginesChannel() {
+        String r = room();
+        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+            long before = publishCalls(admin);
+            store.join(r, "ann", "tab-1", ANN, in(30));
+            store.join(r, "ann", "tab-2", ANN, in(30));
+            store.heartbeat(r, "ann", "tab-1", in(30));
+            store.join(r, "ann", "tab-1", ANN, in(30)); // unchanged: no event
+            store.leaveUser(r, "ann", LeaveReason.KICKED);
+            assertEquals(4, publishCalls(admin) - before);
+        }
+        assertEquals(4, ((RedisEngine) engine).published());
+    }
+
+    @Test
+    void anotherNodeSeesTheSameSessions() {
+        Node other = open();
+        String r = room();
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        assertEquals(ChangeKind.SESSION_ADDED, kind(other.store().join(r, "ann", "tab-2", ANN, in(30))));
+        assertEquals(store.snapshot(r), other.store().snapshot(r));
+        assertEquals(ChangeKind.SESSION_REMOVED, kind(other.store().leave(r, "ann", "tab-1", LeaveReason.LEFT)));
+        assertEquals(ChangeKind.USER_LEFT, kind(store.leave(r, "ann", "tab-2", LeaveReason.LEFT)));
+    }
+
+    @Test
+    void heartbeatPublishesNothingAndTouchesOnlyTheDeadline() {
+        String r = room();
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+            admin.configResetStat();
+            store.heartbeat(r, "ann", "tab-1", in(60));
+            String stats = admin.info("commandstats");
+            assertEquals(List.of("evalsha", "hget", "zadd"), calledCommands(stats));
+        }
+    }
+
+    @Test
+    void flushedScriptCacheIsReloaded() {
+        String r = room();
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+            admin.scriptFlush();
+        }
+        PresenceChange added = store.join(r, "ann", "tab-2", ANN, in(30)).orElseThrow();
+        assertEquals(2, added.event().seq());
+        assertTrue(store.heartbeat(r, "ann", "tab-1", in(30)).known());
+    }
+
+    private static List<String> calledCommands(String commandstats) {
+        Matcher m = Pattern.compile("(?m)^cmdstat_([a-z|]+):calls=(\\d+)").matcher(commandstats);
+        List<String> commands = new ArrayList<>();
+        while (m.find()) {
+            if (!m.group(1).equals("info") && !m.group(1).equals("config")) {
+                commands.add(m.group(1));
+            }
+        }
+        return commands.stream().sorted().toList();
+    }
+
+    private static long publishCalls(Jedis admin) {
+        Matcher m = Pattern.compile("(?m)^cmdstat_publish:calls=(\\d+)").matcher(admin.info("commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+}

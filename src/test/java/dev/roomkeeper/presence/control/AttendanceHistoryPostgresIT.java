@@ -1,0 +1,10 @@
+package dev.roomkeeper.presence.control;
+
+/** The attendance list and the aggregate totals query (duration arithmetic included) on PostgreSQL. */
+class AttendanceHistoryPostgresIT extends AttendanceHistoryTest {
+
+    @Override
+    String databaseUrl() {
+        return PostgresDatabase.migrated();
+    }
+}
