@@ -32,11 +32,15 @@ import java.util.Map;
  * @param clientThreads threads that run the clients' socket callbacks
  * @param out          directory of the summary files
  * @param serialFirstJoins at most one first join (join + subscribe) in flight per room while connecting
+ * @param maxPending   sockets connecting (opened but not yet joined) at once
+ * @param connectTimeout how long connecting may take in all
+ * @param profile      record the server with JFR during each measured phase
  */
 record LoadOptions(int connections, int roomSize, double joinRate, double fanoutRate, Duration duration,
                    Duration warmup, Duration heartbeat, double connectRate, URI server, String secret,
                    boolean startServer, List<String> serverJvm, Long serverPid, int addresses, int httpClients,
-                   int clientThreads, Path out, boolean serialFirstJoins) {
+                   int clientThreads, Path out, boolean serialFirstJoins, int maxPending, Duration connectTimeout,
+                   boolean profile) {
 
     static final String USAGE = """
             PresenceLoad: WebSocket presence and fan-out load against Roomkeeper, on loopback only.
@@ -60,9 +64,11 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
               --http-clients N     JDK HttpClients sharing the sockets (default 4)
               --client-threads N   threads running socket callbacks (default 2)
               --out DIR            where the summary is written (default target/bench)
-              --concurrent-first-joins  let members of a room send their first join at the same time
-                                   (by default one at a time per room: concurrent subscribe and publish
-                                   in one room deadlock the server, see src/docs/benchmarks.md)
+              --max-pending N      sockets connecting (opened, not yet joined) at once (default 256)
+              --connect-timeout S  how long connecting may take in all (default connections/rate + 300)
+              --profile            record the server with JFR during each phase (needs its pid)
+              --serial-first-joins one first join (join + subscribe) in flight per room while connecting,
+                                   for servers before the subscribe/publish deadlock fix (8ca6744)
             """;
 
     static final List<String> DEFAULT_SERVER_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
@@ -75,6 +81,8 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
         require(!duration.isNegative() && !duration.isZero(), "--duration must be positive");
         require(!warmup.isNegative(), "--warmup must not be negative");
         require(heartbeat.toMillis() >= 1000, "--heartbeat must be at least 1 s");
+        require(maxPending >= 1, "--max-pending must be positive");
+        require(connectTimeout.toSeconds() >= 1, "--connect-timeout must be at least 1 s");
         require(addresses >= 1 && addresses <= 250, "--addresses must be 1..250");
         require(httpClients >= 1 && clientThreads >= 1, "--http-clients and --client-threads must be positive");
         require(startServer || (secret != null && !secret.isBlank()),
@@ -92,14 +100,17 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
     static LoadOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> values = new HashMap<>();
         boolean startServer = false;
-        boolean serialFirstJoins = true;
+        boolean serialFirstJoins = false;
+        boolean profile = false;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
             if (arg.equals("--start-server")) {
                 startServer = true;
-            } else if (arg.equals("--concurrent-first-joins")) {
-                serialFirstJoins = false;
+            } else if (arg.equals("--profile")) {
+                profile = true;
+            } else if (arg.equals("--serial-first-joins")) {
+                serialFirstJoins = true;
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 throw new IllegalArgumentException("");
             } else if (arg.startsWith("--") && arg.contains("=")) {
@@ -117,6 +128,8 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
         }
         String pid = values.remove("server-pid");
         String jvm = values.remove("server-jvm");
+        double connectRate = decimal(values.remove("connect-rate"), 500);
+        String connectTimeout = values.remove("connect-timeout");
         LoadOptions options = new LoadOptions(
                 connections,
                 integer(values.remove("room-size"), 50),
@@ -125,7 +138,7 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
                 Duration.ofMillis((long) (decimal(values.remove("duration"), 60) * 1000)),
                 Duration.ofMillis((long) (decimal(values.remove("warmup"), 10) * 1000)),
                 Duration.ofMillis((long) (decimal(values.remove("heartbeat"), 10) * 1000)),
-                decimal(values.remove("connect-rate"), 500),
+                connectRate,
                 URI.create(values.getOrDefault("url", "http://127.0.0.1:8080")),
                 secret,
                 startServer,
@@ -135,7 +148,11 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
                 integer(values.remove("http-clients"), 4),
                 integer(values.remove("client-threads"), 2),
                 Path.of(values.getOrDefault("out", "target/bench")),
-                serialFirstJoins);
+                serialFirstJoins,
+                integer(values.remove("max-pending"), 256),
+                Duration.ofSeconds(connectTimeout == null ? (long) (connections / connectRate) + 300
+                        : (long) decimal(connectTimeout, 0)),
+                profile);
         values.remove("url");
         values.remove("out");
         if (!values.isEmpty()) {

@@ -52,7 +52,6 @@ public final class PresenceLoad {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final Duration DRAIN = Duration.ofSeconds(3);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
-    private static final int MAX_PENDING_CONNECTS = 1_000;
     private static final long TICK_MS = 100;
     private static final double GIB = 1024.0 * 1024 * 1024;
     private static final double MIB = 1024.0 * 1024;
@@ -72,6 +71,7 @@ public final class PresenceLoad {
     private volatile String phase = "setup";
     private volatile Latency watched;
     private volatile boolean finished;
+    private volatile long connectStartedAt;
 
     private PresenceLoad(LoadOptions options) {
         this.options = options;
@@ -93,8 +93,7 @@ public final class PresenceLoad {
 
     /** An upper bound on the whole run: server boot, setup, connecting, warm-up, both phases, closing. */
     private Duration runBound() {
-        long seconds = (options.startServer() ? 300 : 0) + 120
-                + (long) (options.connections() / options.connectRate()) + 120
+        long seconds = (options.startServer() ? 300 : 0) + 120 + options.connectTimeout().toSeconds()
                 + options.warmup().toSeconds() + 2 * (options.duration().toSeconds() + 20) + 120;
         return Duration.ofSeconds(seconds);
     }
@@ -274,11 +273,10 @@ public final class PresenceLoad {
     }
 
     /**
-     * One first join in flight per room; the others of the room wait for it to be acknowledged. The
-     * server deadlocks when a socket subscribes to a room (RoomSubscription.start holds the subscription,
-     * then asks the engine for the room's position) while another join publishes in that room
-     * (MemoryEngine.publish holds the room's stream, then offers the event to the subscription). Joins of
-     * already subscribed sockets do not subscribe, so the measured phases are not affected.
+     * One first join in flight per room; the others of the room wait for it to be acknowledged. Servers
+     * before 8ca6744 deadlocked when a socket subscribed to a room (RoomSubscription.start held the
+     * subscription, then asked the engine for the room's replay) while a join published in that room
+     * (MemoryEngine.publish held the room's stream, then offered the event to the subscription).
      */
     private static final class OnePerRoom implements BenchSocket.FirstJoins {
         private final ArrayDeque<BenchSocket>[] waiting;
@@ -331,7 +329,7 @@ public final class PresenceLoad {
         }
     }
 
-    private final Semaphore pendingConnects = new Semaphore(MAX_PENDING_CONNECTS);
+    private Semaphore pendingConnects;
     private final AtomicInteger settledCount = new AtomicInteger();
 
     private void settled() {
@@ -342,6 +340,7 @@ public final class PresenceLoad {
     /** Opens every socket at the connect rate; returns once all are joined or failed, or the bound passed. */
     private ConnectResult connect(ExecutorService callbacks) throws InterruptedException {
         phase = "connect";
+        connectStartedAt = stats.now();
         HttpClient[] clients = new HttpClient[options.httpClients()];
         for (int c = 0; c < clients.length; c++) {
             clients[c] = HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(15)).build();
@@ -353,7 +352,8 @@ public final class PresenceLoad {
         }
         long period = (long) (1e9 / options.connectRate());
         long start = System.nanoTime();
-        long deadline = start + (long) (options.connections() / options.connectRate() * 1e9) + Duration.ofSeconds(120).toNanos();
+        long deadline = start + options.connectTimeout().toNanos();
+        pendingConnects = new Semaphore(options.maxPending());
         int attempted = 0;
         for (int i = 0; i < sockets.length; i++) {
             pace(start + i * period);
@@ -483,15 +483,57 @@ public final class PresenceLoad {
         latency.restart();
         stats.joinAck.restart();
         watched = latency;
-        ServerProbe.Sample before = probe.sample();
         double selfBefore = ServerProbe.cpuSeconds(selfPid);
+        ServerProbe.Sample before = probe.sample();
+        startProfile(name);
+        long heartbeatsBefore = stats.heartbeats.sum();
         Drive drive = drive(rate, options.duration(), action);
+        long heartbeats = stats.heartbeats.sum() - heartbeatsBefore;
         pause(DRAIN);
         watched = null;
-        ServerProbe.Sample after = probe.sample();
         double selfAfter = ServerProbe.cpuSeconds(selfPid);
+        ServerProbe.Sample after = probe.sample();
+        stopProfile(name);
         return new PhaseResult(name, rate, drive, latency.total(), join ? stats.joinAck.total() : null,
-                expectedDeliveries, before, after, selfAfter - selfBefore);
+                expectedDeliveries, before, after, selfAfter - selfBefore, heartbeats);
+    }
+
+    /** With --profile: a JFR recording of the server for the phase, in the output directory. */
+    private void startProfile(String name) {
+        Long pid = serverPid();
+        if (options.profile() && pid != null) {
+            Path file = options.out().toAbsolutePath().resolve("server-" + name + "-" + stamp + ".jfr");
+            jcmd(pid, "JFR.start", "name=" + name, "settings=profile", "filename=" + file);
+            say("profiling the server into " + file);
+        }
+    }
+
+    private void stopProfile(String name) {
+        Long pid = serverPid();
+        if (options.profile() && pid != null) {
+            jcmd(pid, "JFR.stop", "name=" + name);
+        }
+    }
+
+    private Long serverPid() {
+        return node != null ? Long.valueOf(node.pid()) : options.serverPid();
+    }
+
+    private static void jcmd(long pid, String... command) {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        line.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                say("jcmd " + String.join(" ", command) + " did not answer within 30 s");
+            }
+        } catch (IOException e) {
+            say("jcmd failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -650,19 +692,18 @@ public final class PresenceLoad {
     }
 
     record PhaseResult(String name, double rate, Drive drive, Histogram latency, Histogram ack, long expected,
-                       ServerProbe.Sample before, ServerProbe.Sample after, double selfCpu) {
+                       ServerProbe.Sample before, ServerProbe.Sample after, double selfCpu, long heartbeats) {
 
         double deliveriesPerSecond() {
             return latency.getTotalCount() / drive.seconds();
         }
 
         double serverCpuPercent() {
-            return before.cpuSeconds() < 0 || after.cpuSeconds() < 0 ? -1
-                    : 100 * (after.cpuSeconds() - before.cpuSeconds()) / (drive.seconds() + DRAIN.toSeconds());
+            return after.cpuPercentSince(before);
         }
 
         double selfCpuPercent() {
-            return 100 * selfCpu / (drive.seconds() + DRAIN.toSeconds());
+            return 100 * selfCpu / ((after.cpuReadAt() - before.cpuReadAt()) / 1e9);
         }
     }
 
@@ -689,11 +730,11 @@ public final class PresenceLoad {
                 line(out, "server: %s%s", base, options.serverPid() == null ? " (no pid: RSS and CPU not read)" : ", pid " + options.serverPid());
             }
             line(out, "options: connections %d, room size %d (%d rooms), join rate %.0f/s, fan-out rate %.0f/s, duration %d s, "
-                            + "warm-up %d s, heartbeat %d s, connect rate %.0f/s, %d loopback address(es), %d HttpClients, %d callback threads, first joins %s",
+                            + "warm-up %d s, heartbeat %d s, connect rate %.0f/s, %d loopback address(es), %d HttpClients, %d callback threads, at most %d sockets connecting at once, first joins %s",
                     options.connections(), options.roomSize(), options.rooms(), options.joinRate(), options.fanoutRate(),
                     options.duration().toSeconds(), options.warmup().toSeconds(), options.heartbeat().toSeconds(),
                     options.connectRate(), options.addresses(), options.httpClients(), options.clientThreads(),
-                    options.serialFirstJoins() ? "one at a time per room" : "concurrent");
+                    options.maxPending(), options.serialFirstJoins() ? "one at a time per room" : "concurrent");
             out.append('\n');
             if (connect != null) {
                 line(out, "connections: %d of %d joined in %.1f s (%d attempted); open to joined %s",
@@ -710,8 +751,8 @@ public final class PresenceLoad {
                 phase(out, fanout, "publish -> subscribers' message", "deliveries");
                 line(out, "  publishes acknowledged: %d", stats.publishAcks.sum());
             }
-            double runSeconds = stats.now() / 1e9;
-            line(out, "heartbeats: %d sent (%.0f/s over the run, %.0f/s expected from %d sessions every %d s)",
+            double runSeconds = (stats.now() - connectStartedAt) / 1e9;
+            line(out, "heartbeats: %d sent (%.0f/s since connecting began, %.0f/s expected from %d sessions every %d s)",
                     stats.heartbeats.sum(), stats.heartbeats.sum() / runSeconds,
                     (connect == null ? 0 : connect.ready()) / (double) options.heartbeat().toSeconds(),
                     connect == null ? 0 : connect.ready(), options.heartbeat().toSeconds());
@@ -753,10 +794,13 @@ public final class PresenceLoad {
                     p.drive().skipped(), p.drive().maxLagNanos() / 1e6);
             line(out, "  %s: %d %s (%.0f/s; %d expected), %s", what, p.latency().getTotalCount(), unit,
                     p.deliveriesPerSecond(), p.expected(), Latency.describe(p.latency()));
-            line(out, "  CPU over the phase (of %d cores = %d%%): server %.0f%%, harness %.0f%%; server GC +%d collections, +%.2f s",
+            line(out, "  heartbeats during the phase: %.0f/s", p.heartbeats() / p.drive().seconds());
+            boolean gcKnown = p.after().gcCount() >= 0 && p.before().gcCount() >= 0;
+            line(out, "  CPU over the phase (of %d cores = %d%%): server %.0f%%, harness %.0f%%; server GC %s",
                     Runtime.getRuntime().availableProcessors(), 100 * Runtime.getRuntime().availableProcessors(),
-                    p.serverCpuPercent(), p.selfCpuPercent(), p.after().gcCount() - p.before().gcCount(),
-                    p.after().gcSeconds() - p.before().gcSeconds());
+                    p.serverCpuPercent(), p.selfCpuPercent(), !gcKnown ? "not read (metrics did not answer)"
+                            : String.format(Locale.ROOT, "+%d collections, +%.2f s", p.after().gcCount() - p.before().gcCount(),
+                            p.after().gcSeconds() - p.before().gcSeconds()));
         }
 
         private void targets(StringBuilder out) {

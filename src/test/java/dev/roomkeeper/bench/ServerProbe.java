@@ -32,12 +32,34 @@ final class ServerProbe {
         this.pid = pid;
     }
 
-    /** One reading; fields are -1 where unknown. */
-    record Sample(long heapUsed, long heapMax, long rssKb, long peakRssKb, double cpuSeconds, long sockets,
-                  long gcCount, double gcSeconds) {
+    /**
+     * One reading; fields are -1 where unknown.
+     *
+     * @param cpuReadAt when {@code cpuSeconds} was read ({@link System#nanoTime()}), for CPU percentages
+     */
+    record Sample(long heapUsed, long heapMax, long rssKb, long peakRssKb, double cpuSeconds, long cpuReadAt,
+                  long sockets, long gcCount, double gcSeconds) {
+
+        /** CPU used between {@code earlier} and this sample, in percent of one core, or -1. */
+        double cpuPercentSince(Sample earlier) {
+            if (cpuSeconds < 0 || earlier.cpuSeconds < 0 || cpuReadAt <= earlier.cpuReadAt) {
+                return -1;
+            }
+            return 100 * (cpuSeconds - earlier.cpuSeconds) / ((cpuReadAt - earlier.cpuReadAt) / 1e9);
+        }
     }
 
     Sample sample() {
+        // /proc first: the metrics request may take long on a busy server
+        long rss = -1;
+        long peak = -1;
+        double cpu = -1;
+        long cpuAt = System.nanoTime();
+        if (pid != null) {
+            rss = statusKb(pid, "VmRSS:").orElse(-1);
+            peak = statusKb(pid, "VmHWM:").orElse(-1);
+            cpu = cpuSeconds(pid);
+        }
         long heapUsed = -1;
         long heapMax = -1;
         long sockets = -1;
@@ -56,15 +78,7 @@ final class ServerProbe {
         } catch (RuntimeException e) {
             // the server may be too busy to answer in time; the sample says so with -1
         }
-        long rss = -1;
-        long peak = -1;
-        double cpu = -1;
-        if (pid != null) {
-            rss = statusKb(pid, "VmRSS:").orElse(-1);
-            peak = statusKb(pid, "VmHWM:").orElse(-1);
-            cpu = cpuSeconds(pid);
-        }
-        return new Sample(heapUsed, heapMax, rss, peak, cpu, sockets, gcCount, gcSeconds);
+        return new Sample(heapUsed, heapMax, rss, peak, cpu, cpuAt, sockets, gcCount, gcSeconds);
     }
 
     /**
