@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms;
 
+import dev.roomkeeper.rooms.entity.Invite;
 import dev.roomkeeper.rooms.entity.Membership;
 import dev.roomkeeper.rooms.entity.Room;
 import org.flywaydb.core.Flyway;
@@ -61,7 +62,12 @@ public final class TestDatabase {
 
     /** A migrated database with Hibernate over the rooms entities. */
     public static SessionFactory rooms() {
-        return sessionFactory(migrated(), Room.class, Membership.class);
+        return rooms(migrated());
+    }
+
+    /** Hibernate over the rooms entities on an already migrated database, for a second connection pool. */
+    public static SessionFactory rooms(String url) {
+        return sessionFactory(url, Room.class, Membership.class, Invite.class);
     }
 
     /** The properties of the {@code roomkeeper} unit in META-INF/persistence.xml. */

@@ -73,6 +73,9 @@ public final class PayaraNode implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "/", "--port", String.valueOf(port),
                 "--nocluster", "--rootDir", workdir().resolve("payara-" + name).toString()));
+        // Payara Micro redeploys whatever an old --rootDir holds: start from an empty one, or a previous
+        // run's WAR could be what the tests talk to
+        deleteRecursively(workdir().resolve("payara-" + name));
         long begin = System.nanoTime();
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -161,6 +164,17 @@ public final class PayaraNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot clear " + dir, e);
         }
     }
 

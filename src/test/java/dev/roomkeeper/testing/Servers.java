@@ -39,6 +39,7 @@ public final class Servers {
     public static synchronized PayaraNode embedded() {
         if (embedded == null) {
             Map<String, String> props = common();
+            PayaraNode.deleteRecursively(PayaraNode.workdir().resolve("h2")); // a fresh database every run
             props.put("roomkeeper.db.url", "jdbc:h2:file:" + PayaraNode.workdir().toAbsolutePath().resolve("h2/roomkeeper"));
             props.put("roomkeeper.engine.type", "memory");
             embedded = new PayaraNode("embedded", props).start();

@@ -8,6 +8,7 @@ import dev.roomkeeper.rooms.entity.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -31,9 +32,12 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class DevTokenIssuer {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private static final Logger LOG = Logger.getLogger(DevTokenIssuer.class.getName());
-    private static final JsonObject HEADER = Json.createObjectBuilder().add("alg", "HS256").add("typ", "JWT").build();
+    private static final JsonObject HEADER = JSON.createObjectBuilder().add("alg", "HS256").add("typ", "JWT").build();
 
     @Inject
     TokenVerifier tokens;
@@ -64,19 +68,19 @@ public class DevTokenIssuer {
     }
 
     private JsonObject claims(IssueDevTokenRequest request, Instant issuedAt, Instant expiresAt) {
-        JsonObjectBuilder claims = Json.createObjectBuilder().add("sub", request.sub());
+        JsonObjectBuilder claims = JSON.createObjectBuilder().add("sub", request.sub());
         if (request.name() != null && !request.name().isBlank()) {
             claims.add("name", request.name().strip());
         }
         if (request.avatar() != null && !request.avatar().isBlank()) {
             claims.add("avatar", request.avatar().strip());
         }
-        JsonArrayBuilder groups = Json.createArrayBuilder();
+        JsonArrayBuilder groups = JSON.createArrayBuilder();
         if (request.admin()) {
             groups.add(tokens.adminGroup());
         }
         claims.add("groups", groups);
-        JsonObjectBuilder rooms = Json.createObjectBuilder();
+        JsonObjectBuilder rooms = JSON.createObjectBuilder();
         Map<String, String> grants = request.rooms() == null ? Map.of() : new TreeMap<>(request.rooms());
         grants.forEach((room, role) -> rooms.add(room, Role.fromWire(role).orElseThrow().wireName()));
         claims.add("rooms", rooms);

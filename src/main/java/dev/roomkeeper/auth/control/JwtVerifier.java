@@ -4,6 +4,7 @@ import dev.roomkeeper.auth.control.InvalidTokenException.Reason;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.rooms.entity.Role;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
@@ -59,6 +60,9 @@ import java.util.NoSuchElementException;
  * {@code jwk}, {@code jku} or {@code kid} are ignored.
  */
 public final class JwtVerifier {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     public static final int MIN_HS256_SECRET_BYTES = 32;
     public static final int MIN_RSA_KEY_BITS = 2048;
@@ -72,8 +76,8 @@ public final class JwtVerifier {
     private static final ECParameterSpec P256 = p256();
     /** Duplicate names (two {@code sub} claims, say) are refused rather than resolved one way or the other. */
     private static final JsonReaderFactory READERS =
-            Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+            JSON.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+    private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of());
 
     private final byte[] hs256Secret;
     private final RSAPublicKey rsaKey;

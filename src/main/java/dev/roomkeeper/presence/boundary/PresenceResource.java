@@ -10,6 +10,7 @@ import dev.roomkeeper.presence.entity.Joined;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -38,6 +39,9 @@ import java.util.List;
 @RequestScoped
 @Tag(name = "presence", description = "Who is present, for clients without a socket")
 public class PresenceResource {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     @Inject
     PresenceRegistry registry;
@@ -68,7 +72,7 @@ public class PresenceResource {
         }
         Caller caller = (Caller) security.getUserPrincipal();
         Joined joined = registry.join(caller, request.room(), request.sessionId(), request.interval(), request.meta(), null);
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("room", joined.access().roomId())
                 .add("slug", joined.access().slug())
                 .add("sessionId", joined.sessionId())
@@ -121,9 +125,9 @@ public class PresenceResource {
         if (!caller.userId().equals(userId) && !security.isUserInRole("admin")) {
             throw ProblemException.forbidden("Only admins may look at another user's presence.");
         }
-        var rooms = Json.createArrayBuilder();
+        var rooms = JSON.createArrayBuilder();
         registry.roomsOf(userId).forEach(rooms::add);
-        return Json.createObjectBuilder().add("userId", userId).add("rooms", rooms).build();
+        return JSON.createObjectBuilder().add("userId", userId).add("rooms", rooms).build();
     }
 
     static String tokenOf(String body) {
@@ -133,7 +137,7 @@ public class PresenceResource {
         String trimmed = body.strip();
         if (trimmed.startsWith("{")) {
             try {
-                JsonObject json = Json.createReader(new StringReader(trimmed)).readObject();
+                JsonObject json = JSON.createReader(new StringReader(trimmed)).readObject();
                 JsonValue value = json.get("sessionToken");
                 return value != null && value.getValueType() == JsonValue.ValueType.STRING ? json.getString("sessionToken") : null;
             } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.roomkeeper.stream.control.SocketProtocol;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -26,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class PresenceSocketCommands implements SocketCommands {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private static final int MAX_ROOM_REF = 128;
 
@@ -66,13 +70,13 @@ public class PresenceSocketCommands implements SocketCommands {
                     throw new Frames.FrameException("\"meta\" is required.");
                 }
                 registry.update(caller, roomRef, sessionId, meta);
-                protocol.ack(connection, id, Json.createObjectBuilder().add("sessionId", sessionId));
+                protocol.ack(connection, id, JSON.createObjectBuilder().add("sessionId", sessionId));
             }
             case "presence.leave" -> {
                 String roomId = access.resolve(roomRef, caller).roomId();
                 unbind(connection.id(), roomId, sessionId);
                 registry.leave(roomId, caller.userId(), sessionId);
-                protocol.ack(connection, id, Json.createObjectBuilder().add("room", roomId).add("sessionId", sessionId));
+                protocol.ack(connection, id, JSON.createObjectBuilder().add("room", roomId).add("sessionId", sessionId));
             }
             default -> throw new IllegalStateException(type);
         }
@@ -86,7 +90,7 @@ public class PresenceSocketCommands implements SocketCommands {
         Joined joined = registry.join(caller, roomRef, sessionId, interval, meta, resumeToken);
         String roomId = joined.access().roomId();
         bind(new Binding(roomId, joined.access().slug(), caller.userId(), sessionId, joined.interval(), connection.id()));
-        JsonObjectBuilder result = Json.createObjectBuilder()
+        JsonObjectBuilder result = JSON.createObjectBuilder()
                 .add("room", roomId)
                 .add("slug", joined.access().slug())
                 .add("role", joined.access().role().wireName())
@@ -120,7 +124,7 @@ public class PresenceSocketCommands implements SocketCommands {
             bind(new Binding(roomId, granted.slug(), caller.userId(), sessionId, interval, connection.id()));
         }
         if (id != null) {
-            protocol.ack(connection, id, Json.createObjectBuilder().add("interval", interval.toMillis()));
+            protocol.ack(connection, id, JSON.createObjectBuilder().add("interval", interval.toMillis()));
         }
     }
 

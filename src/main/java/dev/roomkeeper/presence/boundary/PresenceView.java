@@ -3,6 +3,7 @@ package dev.roomkeeper.presence.boundary;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -15,6 +16,9 @@ import java.util.Map;
 
 /** A presence snapshot as clients see it: online users with their sessions, and who left when. */
 final class PresenceView {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private PresenceView() {
     }
@@ -24,25 +28,25 @@ final class PresenceView {
         snapshot.sessions().stream()
                 .sorted((a, b) -> Long.compare(a.joinedAt(), b.joinedAt()))
                 .forEach(s -> byUser.computeIfAbsent(s.userId(), u -> new ArrayList<>()).add(s));
-        JsonArrayBuilder users = Json.createArrayBuilder();
+        JsonArrayBuilder users = JSON.createArrayBuilder();
         byUser.forEach((userId, sessions) -> {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JSON.createArrayBuilder();
             for (PresenceSession s : sessions) {
                 list.add(session(s));
             }
             JsonObject firstMeta = meta(sessions.get(0).meta());
-            users.add(Json.createObjectBuilder()
+            users.add(JSON.createObjectBuilder()
                     .add("userId", userId)
                     .add("displayName", firstMeta.getString("displayName", userId))
                     .add("role", firstMeta.getString("role", ""))
                     .add("sessions", list));
         });
-        JsonArrayBuilder offline = Json.createArrayBuilder();
+        JsonArrayBuilder offline = JSON.createArrayBuilder();
         snapshot.lastDisconnected().entrySet().stream()
                 .filter(e -> !byUser.containsKey(e.getKey()))
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> offline.add(Json.createObjectBuilder().add("userId", e.getKey()).add("lastDisconnected", e.getValue())));
-        return Json.createObjectBuilder()
+                .forEach(e -> offline.add(JSON.createObjectBuilder().add("userId", e.getKey()).add("lastDisconnected", e.getValue())));
+        return JSON.createObjectBuilder()
                 .add("room", snapshot.room())
                 .add("epoch", snapshot.epoch())
                 .add("seq", snapshot.seq())
@@ -51,7 +55,7 @@ final class PresenceView {
     }
 
     static JsonObjectBuilder session(PresenceSession s) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("sessionId", s.sessionId())
                 .add("state", s.state().wireName())
                 .add("joinedAt", s.joinedAt())
@@ -59,6 +63,6 @@ final class PresenceView {
     }
 
     private static JsonObject meta(String json) {
-        return Json.createReader(new StringReader(json)).readObject();
+        return JSON.createReader(new StringReader(json)).readObject();
     }
 }

@@ -6,6 +6,7 @@ import dev.roomkeeper.presence.entity.AttendanceTotalResponse;
 import dev.roomkeeper.presence.entity.AttendanceResponse;
 import dev.roomkeeper.rooms.entity.Page;
 import dev.roomkeeper.rooms.entity.PageRequest;
+import jakarta.transaction.Transactional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,6 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /** A room's recorded attendance: the records, newest first, and each user's totals. Read only. */
+// every method in a transaction, reads too: called from WebSocket threads, where the container-managed
+// EntityManager is only safe inside one
+@Transactional
 @ApplicationScoped
 public class AttendanceHistory {
 

@@ -9,7 +9,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
@@ -108,10 +108,10 @@ public class AttendanceRecorder {
     }
 
     /**
-     * The presence control bean fires every change this node produced with {@code fireAsync}; starts and
+     * The presence control bean fires every change this node produced synchronously (this observer only enqueues); starts and
      * ends of sessions are queued, the rest ignored. Async delivery may reorder changes; batches cope.
      */
-    void onChange(@ObservesAsync PresenceChange change) {
+    void onChange(@Observes PresenceChange change) {
         record(change);
     }
 

@@ -5,6 +5,7 @@ import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.rooms.entity.Role;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -22,6 +23,9 @@ import java.util.Locale;
  * and observers never speaking or recording. Unknown fields are dropped; wrong types are refused.
  */
 public final class PresenceMetadata {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     public static final int MAX_DISPLAY_NAME = 64;
     public static final int MAX_AVATAR_URL = 512;
@@ -75,7 +79,7 @@ public final class PresenceMetadata {
         if (role == Role.OBSERVER && (speaking || recording)) {
             throw ProblemException.forbidden("Observers cannot set isSpeaking or isRecording.");
         }
-        JsonObjectBuilder out = Json.createObjectBuilder()
+        JsonObjectBuilder out = JSON.createObjectBuilder()
                 .add("displayName", displayName)
                 .add("role", role.wireName());
         if (avatar != null) {
@@ -94,8 +98,8 @@ public final class PresenceMetadata {
 
     /** The same metadata with another role; an observer's speaking and recording flags are cleared. */
     public static String withRole(String metaJson, Role role) {
-        JsonObject meta = Json.createReader(new java.io.StringReader(metaJson)).readObject();
-        JsonObjectBuilder out = Json.createObjectBuilder(meta).add("role", role.wireName());
+        JsonObject meta = JSON.createReader(new java.io.StringReader(metaJson)).readObject();
+        JsonObjectBuilder out = JSON.createObjectBuilder(meta).add("role", role.wireName());
         if (role == Role.OBSERVER) {
             out.add("isSpeaking", false).add("isRecording", false);
         }

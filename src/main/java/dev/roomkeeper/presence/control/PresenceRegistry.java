@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
 /**
  * Who is present in which room: the rules around the {@link PresenceStore}. Transports (WebSocket,
  * HTTP) call it; it checks membership, sanitises metadata, grants heartbeat intervals, and hands every
- * change to observers (attendance) without waiting for them.
+ * change to observers (attendance), which must only enqueue.
  */
 @ApplicationScoped
 public class PresenceRegistry {
@@ -262,10 +262,13 @@ public class PresenceRegistry {
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
             metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
         }
-        changes.fireAsync(change).exceptionally(e -> {
-            LOG.log(Level.FINE, e, () -> "a presence observer failed");
-            return null;
-        });
+        // synchronous on purpose: observers only enqueue (attendance), and an asynchronous CDI event
+        // costs a managed-executor task with a context capture per change
+        try {
+            changes.fire(change);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "a presence observer failed");
+        }
     }
 
     static void checkSessionId(String sessionId) {

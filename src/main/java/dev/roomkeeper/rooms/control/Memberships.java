@@ -30,6 +30,9 @@ import java.util.logging.Logger;
  * Who belongs to which room, and in which role. Rooms are named by id or slug ({@code roomRef}).
  * Every change fires a {@link RoomChange}, published on the room's stream after commit.
  */
+// every method in a transaction, reads too: called from WebSocket threads, where the container-managed
+// EntityManager is only safe inside one
+@Transactional
 @ApplicationScoped
 public class Memberships {
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -23,6 +24,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class RoomChangePublisher {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private static final Logger LOG = Logger.getLogger(RoomChangePublisher.class.getName());
 
@@ -44,7 +48,7 @@ public class RoomChangePublisher {
     /** The stream event announcing a change, if it is announced at all (creation is not: nobody listens yet). */
     static Optional<StreamEvent> eventFor(RoomChange change) {
         if (change instanceof RoomChange.Closed closed) {
-            JsonObjectBuilder data = Json.createObjectBuilder();
+            JsonObjectBuilder data = JSON.createObjectBuilder();
             if (closed.reason() == null) {
                 data.addNull("reason");
             } else {
@@ -67,7 +71,7 @@ public class RoomChangePublisher {
     }
 
     private static JsonObject member(String userId, String role) {
-        return Json.createObjectBuilder().add("userId", userId).add("role", role).build();
+        return JSON.createObjectBuilder().add("userId", userId).add("role", role).build();
     }
 
     record StreamEvent(String type, JsonObject data) {

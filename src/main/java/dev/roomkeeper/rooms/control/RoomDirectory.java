@@ -44,6 +44,9 @@ import java.util.logging.Logger;
  * Changes fire {@link RoomChange} events; observers that publish or invalidate caches listen after
  * commit, so nothing is announced that was rolled back.
  */
+// every method in a transaction, reads too: called from WebSocket threads, where the container-managed
+// EntityManager is only safe inside one
+@Transactional
 @ApplicationScoped
 public class RoomDirectory {
 

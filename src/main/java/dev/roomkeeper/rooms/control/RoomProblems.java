@@ -2,8 +2,10 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem;
+import dev.roomkeeper.rooms.entity.InviteRefusal;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /** The problems the rooms feature answers with, worded once. */
@@ -11,6 +13,9 @@ public final class RoomProblems {
 
     /** The problem type of "this room is closed"; WebSocket and SSE may close with a matching reason. */
     public static final String ROOM_CLOSED = "room-closed";
+
+    /** The problem type of an invite token that names no invite. */
+    public static final String INVITE_NOT_FOUND = "invite-not-found";
 
     private static final int MAX_ECHO = 80;
 
@@ -27,6 +32,22 @@ public final class RoomProblems {
 
     public static ProblemException notMember() {
         return ProblemException.forbidden("You are not a member of this room.");
+    }
+
+    /** An unknown or malformed invite token; never echoes the token. */
+    static ProblemException inviteNotFound() {
+        return new ProblemException(404, INVITE_NOT_FOUND, "Invitation not found",
+                "This invitation link is not valid. Check that you have the whole link.");
+    }
+
+    /** An invite of this room that does not exist; never echoes what was asked for. */
+    static ProblemException noInvite(String slug) {
+        return ProblemException.notFound("Room " + slug + " has no such invite.");
+    }
+
+    /** 410: the invite link does not work now, for {@code refusal}; {@code window} words the inactivity rule. */
+    static ProblemException inviteRefused(InviteRefusal refusal, Duration window) {
+        return new ProblemException(410, refusal.type(), refusal.title(), refusal.message(window));
     }
 
     static ProblemException noMember(String userId, String slug) {

@@ -2,11 +2,15 @@ package dev.roomkeeper.stream.control;
 
 import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * A room event with its wire encodings, computed once and shared by every subscriber on this node.
  */
 public final class OutboundEvent {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private final RoomEvent event;
     private volatile String json;
@@ -42,6 +46,6 @@ public final class OutboundEvent {
     }
 
     static String quote(String s) {
-        return Json.createValue(s).toString();
+        return JSON.createValue(s).toString();
     }
 }

@@ -3,6 +3,7 @@ package dev.roomkeeper.stream.control;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.stream.entity.CloseCodes;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -24,6 +24,9 @@ import java.util.logging.Logger;
  * with its queue limit is closed (1013) rather than allowed to grow the heap.
  */
 public final class SocketConnection implements EventSink {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private static final Logger LOG = Logger.getLogger(SocketConnection.class.getName());
 
@@ -37,7 +40,8 @@ public final class SocketConnection implements EventSink {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
     private volatile Caller caller;
-    private volatile ScheduledFuture<?> timer;
+    private final long openedAt = System.nanoTime();
+    private volatile long lastReceived = openedAt;
 
     public SocketConnection(String id, Session session, int queueLimit, RateLimiter limiter) {
         this.id = id;
@@ -66,13 +70,17 @@ public final class SocketConnection implements EventSink {
         return subscriptions;
     }
 
-    /** Replaces the pending timer (auth deadline or token expiry). */
-    void timer(ScheduledFuture<?> next) {
-        ScheduledFuture<?> previous = timer;
-        timer = next;
-        if (previous != null) {
-            previous.cancel(false);
-        }
+    long openedAt() {
+        return openedAt;
+    }
+
+    long lastReceived() {
+        return lastReceived;
+    }
+
+    /** A frame arrived (the idle timeout counts from the last one). */
+    void touch() {
+        lastReceived = System.nanoTime();
     }
 
     public boolean open() {
@@ -87,7 +95,7 @@ public final class SocketConnection implements EventSink {
     @Override
     public void resyncRequired(String room, long lastSeq) {
         subscriptions.remove(room);
-        enqueue("{\"type\":\"resync\",\"room\":" + Json.createValue(room) + ",\"seq\":" + lastSeq + "}");
+        enqueue("{\"type\":\"resync\",\"room\":" + JSON.createValue(room) + ",\"seq\":" + lastSeq + "}");
     }
 
     /** Queues a frame; false (and the connection closing) when the queue is full or closed. */
@@ -173,7 +181,6 @@ public final class SocketConnection implements EventSink {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        timer(null);
         try {
             if (session.isOpen()) {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));

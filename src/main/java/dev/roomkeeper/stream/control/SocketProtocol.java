@@ -16,6 +16,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -52,6 +53,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class SocketProtocol {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     private static final Logger LOG = Logger.getLogger(SocketProtocol.class.getName());
     static final String CONNECTION = "roomkeeper.connection";
@@ -110,6 +114,7 @@ public class SocketProtocol {
     Instance<SocketCommands> features;
 
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private java.util.concurrent.ScheduledFuture<?> sweeper;
     private final Map<String, SocketCommands> commands = new HashMap<>();
     private Counter framesIn;
     private Counter errorsOut;
@@ -125,6 +130,7 @@ public class SocketProtocol {
             }
         }
         hub.afterDelivery(this::revokeAccess);
+        sweeper = scheduler.scheduleAtFixedRate(this::sweepConnections, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -135,7 +141,7 @@ public class SocketProtocol {
         String removedUser;
         String reason;
         if ("member.removed".equals(event.type())) {
-            try (JsonReader reader = Json.createReader(new StringReader(event.data()))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(event.data()))) {
                 removedUser = reader.readObject().getString("userId", null);
             }
             if (removedUser == null) {
@@ -156,7 +162,7 @@ public class SocketProtocol {
             RoomSubscription subscription = connection.subscriptions().remove(event.room());
             if (subscription != null) {
                 hub.unsubscribe(subscription);
-                connection.enqueue(Json.createObjectBuilder().add("type", "unsubscribed").add("room", event.room())
+                connection.enqueue(JSON.createObjectBuilder().add("type", "unsubscribed").add("room", event.room())
                         .add("reason", reason).add("time", System.currentTimeMillis()).build().toString());
             }
         }
@@ -166,18 +172,40 @@ public class SocketProtocol {
         SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
                 new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
-        session.setMaxIdleTimeout(idleTimeout.toMillis());
+        // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
+        // and Payara captures context for each task; one sweep (sweepConnections) enforces all timeouts
+        session.setMaxIdleTimeout(0);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         connections.add(connection);
         List<String> queryToken = session.getRequestParameterMap().get("token");
         if (queryToken != null && !queryToken.isEmpty()) {
             authenticate(connection, queryToken.get(0), null);
-        } else {
-            connection.timer(scheduler.schedule(() -> {
-                if (connection.caller() == null) {
+        }
+    }
+
+    /**
+     * Once a second: closes sockets that did not authenticate in time (4401), whose token expired (4401)
+     * or that sent nothing for the idle timeout (1001). One task for all sockets instead of timers per
+     * socket or per frame.
+     */
+    void sweepConnections() {
+        long now = System.nanoTime();
+        long authLimit = authTimeout.toNanos();
+        long idleLimit = idleTimeout.isZero() ? Long.MAX_VALUE : idleTimeout.toNanos();
+        Instant wallNow = Instant.now();
+        for (SocketConnection connection : connections) {
+            try {
+                Caller caller = connection.caller();
+                if (caller == null && now - connection.openedAt() > authLimit) {
                     connection.close(CloseCodes.AUTH_FAILED, "authentication timeout");
+                } else if (caller != null && caller.expiresAt() != null && !caller.expiresAt().isAfter(wallNow)) {
+                    connection.close(CloseCodes.AUTH_FAILED, "token expired");
+                } else if (now - connection.lastReceived() > idleLimit) {
+                    connection.close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
-            }, authTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "sweep failed on connection " + connection.id());
+            }
         }
     }
 
@@ -187,6 +215,7 @@ public class SocketProtocol {
             return;
         }
         framesIn.inc();
+        connection.touch();
         if (!connection.limiter().tryAcquire(System.nanoTime())) {
             connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
             return;
@@ -196,7 +225,7 @@ public class SocketProtocol {
             return;
         }
         JsonObject frame;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 error(connection, null, "invalid-frame", "A frame must be a JSON object with a \"type\".");
@@ -296,6 +325,9 @@ public class SocketProtocol {
     /** Closes every socket, telling clients to reconnect elsewhere (undeploy, shutdown). */
     @PreDestroy
     public void closeAll() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         for (SocketConnection connection : connections) {
             connection.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
@@ -315,23 +347,15 @@ public class SocketProtocol {
             return;
         }
         connection.caller(caller);
-        long untilExpiry = caller.expiresAt() == null ? -1
-                : Math.max(0, caller.expiresAt().toEpochMilli() - System.currentTimeMillis());
-        connection.timer(untilExpiry < 0 ? null : scheduler.schedule(() -> {
-            Caller current = connection.caller();
-            if (current != null && current.expiresAt() != null && !current.expiresAt().isAfter(Instant.now())) {
-                connection.close(CloseCodes.AUTH_FAILED, "token expired");
-            }
-        }, untilExpiry, TimeUnit.MILLISECONDS));
-        JsonObjectBuilder welcome = Json.createObjectBuilder()
+        JsonObjectBuilder welcome = JSON.createObjectBuilder()
                 .add("type", "welcome");
         if (id != null) {
             welcome.add("id", id);
         }
         welcome.add("connectionId", connection.id())
-                .add("user", Json.createObjectBuilder().add("id", caller.userId()).add("name", caller.name()))
+                .add("user", JSON.createObjectBuilder().add("id", caller.userId()).add("name", caller.name()))
                 .add("time", System.currentTimeMillis())
-                .add("limits", Json.createObjectBuilder()
+                .add("limits", JSON.createObjectBuilder()
                         .add("maxFrameBytes", maxFrameBytes)
                         .add("ratePerSecond", ratePerSecond)
                         .add("rateBurst", rateBurst)
@@ -344,7 +368,7 @@ public class SocketProtocol {
     }
 
     private void ping(SocketConnection connection, JsonObject frame, String id) {
-        JsonObjectBuilder pong = Json.createObjectBuilder().add("type", "pong");
+        JsonObjectBuilder pong = JSON.createObjectBuilder().add("type", "pong");
         if (id != null) {
             pong.add("id", id);
         }
@@ -393,12 +417,12 @@ public class SocketProtocol {
     }
 
     private static String subscribed(String id, Access granted, Replay replay, Long since) {
-        JsonObjectBuilder ack = Json.createObjectBuilder().add("type", "ack");
+        JsonObjectBuilder ack = JSON.createObjectBuilder().add("type", "ack");
         if (id != null) {
             ack.add("id", id);
         }
         return ack.add("time", System.currentTimeMillis())
-                .add("result", Json.createObjectBuilder()
+                .add("result", JSON.createObjectBuilder()
                         .add("room", granted.roomId())
                         .add("slug", granted.slug())
                         .add("role", granted.role().wireName())
@@ -426,7 +450,7 @@ public class SocketProtocol {
             return;
         }
         hub.unsubscribe(subscription);
-        connection.enqueue(ack(id, Json.createObjectBuilder().add("room", subscription.room())));
+        connection.enqueue(ack(id, JSON.createObjectBuilder().add("room", subscription.room())));
     }
 
     private void publish(SocketConnection connection, JsonObject frame, String id) {
@@ -441,12 +465,12 @@ public class SocketProtocol {
             return;
         }
         Caller caller = connection.caller();
-        JsonObject message = Json.createObjectBuilder()
-                .add("from", Json.createObjectBuilder().add("userId", caller.userId()).add("name", caller.name()))
+        JsonObject message = JSON.createObjectBuilder()
+                .add("from", JSON.createObjectBuilder().add("userId", caller.userId()).add("name", caller.name()))
                 .add("body", data)
                 .build();
         var event = events.publish(granted.roomId(), "message", message);
-        connection.enqueue(ack(id, Json.createObjectBuilder().add("room", granted.roomId()).add("seq", event.seq())));
+        connection.enqueue(ack(id, JSON.createObjectBuilder().add("room", granted.roomId()).add("seq", event.seq())));
     }
 
     /** Sends {@code {"type":"ack","id":..,"time":..,"result":{..}}}. */
@@ -455,7 +479,7 @@ public class SocketProtocol {
     }
 
     private String ack(String id, JsonObjectBuilder result) {
-        JsonObjectBuilder ack = Json.createObjectBuilder().add("type", "ack");
+        JsonObjectBuilder ack = JSON.createObjectBuilder().add("type", "ack");
         if (id != null) {
             ack.add("id", id);
         }
@@ -466,7 +490,7 @@ public class SocketProtocol {
     public void error(SocketConnection connection, String id, String code, String message) {
         errorsOut.inc();
         metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
-        JsonObjectBuilder error = Json.createObjectBuilder().add("type", "error");
+        JsonObjectBuilder error = JSON.createObjectBuilder().add("type", "error");
         if (id != null) {
             error.add("id", id);
         }

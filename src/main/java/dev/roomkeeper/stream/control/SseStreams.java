@@ -8,6 +8,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 /** This node's open SSE streams: subscribes them to the hub and keeps idle ones alive. */
 @ApplicationScoped
 public class SseStreams {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
 
     @Inject
     Hub hub;
@@ -79,7 +83,7 @@ public class SseStreams {
 
     private static void announce(SseConnection connection, String roomId, String slug, Long since, Replay replay) {
         connection.epoch(replay.epoch());
-        String json = Json.createObjectBuilder()
+        String json = JSON.createObjectBuilder()
                 .add("room", roomId)
                 .add("slug", slug)
                 .add("epoch", replay.epoch())
@@ -102,7 +106,7 @@ public class SseStreams {
             return;
         }
         String user = closedRoom ? null
-                : Json.createReader(new java.io.StringReader(event.data())).readObject().getString("userId", "");
+                : JSON.createReader(new java.io.StringReader(event.data())).readObject().getString("userId", "");
         for (SseConnection connection : open) {
             if (connection.room().equals(event.room()) && (closedRoom || connection.userId().equals(user))) {
                 connection.close();

@@ -54,7 +54,8 @@ class OperationsIT {
     void openApiDescribesEveryRestCall() {
         String openapi = new Api(Servers.embedded().base(), null).text("/openapi").body();
         for (String path : List.of("/api/rooms:", "/api/rooms/{room}:", "/api/rooms/{room}/close:", "/api/rooms/{room}/members:",
-                "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/dev/tokens:",
+                "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/rooms/{room}/invites:", "/api/invites/{token}:", "/api/invites/{token}/redeem:",
+                "/api/presence/heartbeat:", "/api/presence/disconnect:", "/api/presence/list:", "/api/rooms/{room}/presence:", "/api/dev/tokens:",
                 "/api/rooms/{room}/attendance:", "/api/rooms/{room}/attendance/totals:")) {
             assertTrue(openapi.contains(path), path + " missing from OpenAPI");
         }

@@ -3,7 +3,9 @@ package dev.roomkeeper.rooms.entity;
 import dev.roomkeeper.platform.entity.Problem;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +29,9 @@ class RequestValidationTest {
         }
         if (request instanceof CloseRoomRequest close) {
             return close.fieldErrors();
+        }
+        if (request instanceof CreateInviteRequest invite) {
+            return invite.fieldErrors();
         }
         throw new IllegalArgumentException(String.valueOf(request));
     }
@@ -117,5 +122,43 @@ class RequestValidationTest {
         assertEquals(List.of(new Problem.FieldError("role", "must not be null")), new ChangeRoleRequest(null).fieldErrors());
         assertEquals(List.of(new Problem.FieldError("reason", "size must be between 0 and 200")),
                 new CloseRoomRequest("r".repeat(201)).fieldErrors());
+    }
+
+    @Test
+    void anInviteNeedsNothingAndDefaultsToParticipantWithoutLimits() {
+        CreateInviteRequest empty = new CreateInviteRequest(null, null, null);
+
+        assertEquals(List.of(), invalidFields(empty));
+        assertEquals(Role.PARTICIPANT, empty.roleOrDefault());
+        assertEquals(Optional.empty(), empty.expiry());
+    }
+
+    @Test
+    void anInvitesRoleIsAWireNameInAnyCase() {
+        assertEquals(Role.HOST, new CreateInviteRequest(" HOST ", null, null).roleOrDefault());
+        assertEquals(List.of("role"), invalidFields(new CreateInviteRequest("admin", null, null)));
+        assertEquals(List.of("role"), invalidFields(new CreateInviteRequest("", null, null)));
+    }
+
+    @Test
+    void anInviteAllowsOneToTenThousandUses() {
+        assertEquals(List.of(), invalidFields(new CreateInviteRequest(null, 1, null)));
+        assertEquals(List.of(), invalidFields(new CreateInviteRequest(null, 10_000, null)));
+        assertEquals(List.of(new Problem.FieldError("maxUses", "must be from 1 to 10000")),
+                new CreateInviteRequest(null, 0, null).fieldErrors());
+        assertEquals(List.of("maxUses"), invalidFields(new CreateInviteRequest(null, 10_001, null)));
+        assertEquals(List.of("maxUses"), invalidFields(new CreateInviteRequest(null, -1, null)));
+    }
+
+    @Test
+    void anInvitesExpiryIsAnIsoDateTimeWithAnOffset() {
+        assertEquals(Optional.of(Instant.parse("2025-03-01T18:00:00Z")),
+                new CreateInviteRequest(null, null, "2025-03-01T18:00:00Z").expiry());
+        assertEquals(Optional.of(Instant.parse("2025-03-01T18:00:00Z")),
+                new CreateInviteRequest(null, null, " 2025-03-01T19:00:00+01:00 ").expiry());
+        for (String bad : List.of("", "tomorrow", "2025-03-01", "2025-03-01T18:00:00", "1740852000")) {
+            assertEquals(List.of(new Problem.FieldError("expiresAt", CreateInviteRequest.EXPIRES_AT_RULE)),
+                    new CreateInviteRequest(null, null, bad).fieldErrors(), bad);
+        }
     }
 }

@@ -84,6 +84,14 @@ class SocketLimitsIT {
     }
 
     @Test
+    void aSocketThatNeverAuthenticatesIsClosedWith4401AfterTheAuthTimeout() {
+        try (WsClient silent = WsClient.connect(node.ws())) {
+            // the default auth timeout is 10 s; the client sends nothing at all
+            assertEquals(4401, silent.awaitClose());
+        }
+    }
+
+    @Test
     void invalidTokensCloseWith4401() {
         String expired = TestTokens.forUser("ada").expiresAt(Instant.now().minus(Duration.ofHours(1))).hs256(Servers.SECRET);
         String wrongKey = TestTokens.forUser("ada").expiresIn(Duration.ofHours(1)).hs256("another-secret-that-is-long-enough-0123456789");
