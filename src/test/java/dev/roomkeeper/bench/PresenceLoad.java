@@ -121,6 +121,7 @@ public final class PresenceLoad {
         try {
             summary.connect = connect(callbacks);
             summary.connected = probe.sample();
+            classHistogram();
             warmUp();
             if (options.joinRate() > 0) {
                 summary.join = measure("join", options.joinRate(), stats.joinDelivery, this::cycleOne, true);
@@ -503,15 +504,25 @@ public final class PresenceLoad {
         Long pid = serverPid();
         if (options.profile() && pid != null) {
             Path file = options.out().toAbsolutePath().resolve("server-" + name + "-" + stamp + ".jfr");
-            jcmd(pid, "JFR.start", "name=" + name, "settings=profile", "filename=" + file);
+            jcmd(pid, null, "JFR.start", "name=" + name, "settings=profile", "filename=" + file);
             say("profiling the server into " + file);
+        }
+    }
+
+    /** With --profile: what fills the server's heap once every socket is connected (forces a full GC). */
+    private void classHistogram() {
+        Long pid = serverPid();
+        if (options.profile() && pid != null) {
+            Path file = options.out().toAbsolutePath().resolve("server-histogram-" + stamp + ".txt");
+            jcmd(pid, file, "GC.class_histogram");
+            say("server heap histogram written to " + file);
         }
     }
 
     private void stopProfile(String name) {
         Long pid = serverPid();
         if (options.profile() && pid != null) {
-            jcmd(pid, "JFR.stop", "name=" + name);
+            jcmd(pid, null, "JFR.stop", "name=" + name);
         }
     }
 
@@ -519,15 +530,18 @@ public final class PresenceLoad {
         return node != null ? Long.valueOf(node.pid()) : options.serverPid();
     }
 
-    private static void jcmd(long pid, String... command) {
+    /** Runs jcmd against the server; its output goes to {@code output}, or nowhere when null. */
+    private static void jcmd(long pid, Path output, String... command) {
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(pid)));
         line.addAll(List.of(command));
         try {
-            Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            Process p = new ProcessBuilder(line).redirectErrorStream(true)
+                    .redirectOutput(output == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(output.toFile()))
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                say("jcmd " + String.join(" ", command) + " did not answer within 30 s");
+                say("jcmd " + String.join(" ", command) + " did not answer within 60 s");
             }
         } catch (IOException e) {
             say("jcmd failed: " + e.getMessage());
