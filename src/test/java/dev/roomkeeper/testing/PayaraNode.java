@@ -23,18 +23,31 @@ public final class PayaraNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PayaraNode.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    /** What the tests start with: small, quick to boot, one GC thread. */
+    public static final List<String> TEST_JVM_OPTIONS =
+            List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private final String name;
     private final int port;
     private final Path log;
     private final Map<String, String> properties;
+    private final List<String> jvmOptions;
     private Process process;
     private Duration startTime;
 
     public PayaraNode(String name, Map<String, String> properties) {
+        this(name, properties, TEST_JVM_OPTIONS);
+    }
+
+    /**
+     * A node started with {@code jvmOptions} (heap, GC, logging) instead of {@link #TEST_JVM_OPTIONS}:
+     * the load harness measures the server as it would run, not as the tests boot it.
+     */
+    public PayaraNode(String name, Map<String, String> properties, List<String> jvmOptions) {
         this.name = name;
         this.port = freePort();
         this.properties = properties;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.log = workdir().resolve(name + ".log");
     }
 
@@ -56,10 +69,7 @@ public final class PayaraNode implements AutoCloseable {
         String war = System.getProperty("roomkeeper.war", "target/roomkeeper.war");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Xshare:auto");
+        command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "/", "--port", String.valueOf(port),
                 "--nocluster", "--rootDir", workdir().resolve("payara-" + name).toString()));
@@ -123,6 +133,14 @@ public final class PayaraNode implements AutoCloseable {
 
     public Duration startTime() {
         return startTime;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public List<String> jvmOptions() {
+        return jvmOptions;
     }
 
     public long pid() {
