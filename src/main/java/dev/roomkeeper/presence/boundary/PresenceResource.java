@@ -145,7 +145,11 @@ public class PresenceResource {
             }
         }
         if (trimmed.startsWith("sessionToken=")) {
-            return java.net.URLDecoder.decode(trimmed.substring("sessionToken=".length()), java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                return java.net.URLDecoder.decode(trimmed.substring("sessionToken=".length()), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null; // malformed percent-encoding names no session: as harmless as an unknown token
+            }
         }
         return trimmed;
     }

@@ -9,6 +9,9 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static dev.roomkeeper.testing.Fixtures.presence;
@@ -251,6 +254,20 @@ abstract class PresenceContract {
         // a repeated or unknown token is a harmless no-op
         assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", sessionToken, "text/plain").status());
         assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", "{\"sessionToken\":\"nonsense\"}", "application/json").status());
+        nothingMoreFor("ada");
+        // sendBeacon with URLSearchParams posts a form; malformed percent-encoding is a no-op like any unknown token
+        String s2 = session();
+        String formToken = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s2 + "\"}")
+                .json().getString("sessionToken");
+        assertEquals("presence.join", next("ada").getString("type"));
+        for (String malformed : List.of("sessionToken=%ZZ", "sessionToken=a%2", "sessionToken=%", "sessionToken=")) {
+            Api.Reply reply = anonymous.send("POST", "/api/presence/disconnect", malformed, "application/x-www-form-urlencoded");
+            assertEquals(204, reply.status(), () -> malformed + ": " + reply);
+        }
+        nothingMoreFor("ada");
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect",
+                "sessionToken=" + URLEncoder.encode(formToken, StandardCharsets.UTF_8), "application/x-www-form-urlencoded").status());
+        assertEquals("left", next("ada").getJsonObject("data").getString("reason"));
         nothingMoreFor("ada");
         JsonObject presence = fx.as("bob").get("/api/rooms/" + room + "/presence").json();
         assertTrue(presence.getJsonArray("offline").getValuesAs(JsonValue::asJsonObject).stream()
