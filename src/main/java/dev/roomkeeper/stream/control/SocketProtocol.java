@@ -4,6 +4,7 @@ import dev.roomkeeper.auth.control.InvalidTokenException;
 import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.stream.entity.CloseCodes;
@@ -20,6 +21,7 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -268,7 +270,7 @@ public class SocketProtocol {
         } catch (FrameException e) {
             error(connection, id, "invalid-frame", e.getMessage());
         } catch (ProblemException e) {
-            error(connection, id, e.type(), e.getMessage());
+            error(connection, id, e.type(), e.getMessage(), e.errors());
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, e, () -> "incident " + incident + " on connection " + connection.id());
@@ -488,14 +490,27 @@ public class SocketProtocol {
 
     /** Sends an error frame; the socket stays open. */
     public void error(SocketConnection connection, String id, String code, String message) {
+        error(connection, id, code, message, List.of());
+    }
+
+    /**
+     * Sends an error frame that lists the invalid fields (as a REST validation problem does), when there
+     * are any; the socket stays open.
+     */
+    public void error(SocketConnection connection, String id, String code, String message, List<FieldError> fields) {
         errorsOut.inc();
         metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
         JsonObjectBuilder error = JSON.createObjectBuilder().add("type", "error");
         if (id != null) {
             error.add("id", id);
         }
-        connection.enqueue(error.add("code", code).add("message", message)
-                .add("time", System.currentTimeMillis()).build().toString());
+        error.add("code", code).add("message", message);
+        if (!fields.isEmpty()) {
+            JsonArrayBuilder errors = JSON.createArrayBuilder();
+            fields.forEach(f -> errors.add(JSON.createObjectBuilder().add("field", f.field()).add("message", f.message())));
+            error.add("errors", errors);
+        }
+        connection.enqueue(error.add("time", System.currentTimeMillis()).build().toString());
     }
 
     private static SocketConnection connection(Session session) {

@@ -216,6 +216,22 @@ abstract class PresenceContract {
     }
 
     @Test
+    void validationErrorsOverTheSocketNameEachField() {
+        try (WsClient ada = fx.socket("ada")) {
+            JsonObject error = ada.send(presenceJoin(room, "j", session(), 10_000,
+                    "{\"avatarUrl\":\"javascript:alert(1)\",\"isSpeaking\":\"yes\"}")).reply("j");
+            assertEquals("validation", error.getString("code", null), error::toString);
+            List<String> fields = error.getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                    .map(e -> e.getString("field")).sorted().toList();
+            assertEquals(List.of("meta.avatarUrl", "meta.isSpeaking"), fields, error::toString);
+            assertTrue(error.getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                    .allMatch(e -> !e.getString("message").isBlank()), error::toString);
+            JsonObject badId = ada.send(presenceJoin(room, "j2", "short", 10_000, null)).reply("j2");
+            assertEquals("sessionId", badId.getJsonArray("errors").getJsonObject(0).getString("field"), badId::toString);
+        }
+    }
+
+    @Test
     void aKickedMemberLeavesAtOnce() {
         try (WsClient ada = fx.socket("ada")) {
             String s = session();
