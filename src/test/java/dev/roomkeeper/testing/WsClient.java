@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,14 +67,29 @@ public final class WsClient implements AutoCloseable {
      * pending for later awaits, in arrival order.
      */
     public JsonObject await(Predicate<JsonObject> condition) {
+        return awaitWithin(WAIT, condition).orElseGet(() -> fail("no matching frame within " + WAIT + "; saw " + seen
+                + (closeCode.isDone() ? ", closed " + closeCode.join() : "")));
+    }
+
+    /**
+     * Waits up to {@code window} for a frame matching {@code condition}: the first one (taken), or empty
+     * when none came in time. For bounded "nothing arrives for this long" checks; frames that do not
+     * match stay pending, as with {@link #await}.
+     */
+    public Optional<JsonObject> awaitWithin(Duration window, Predicate<JsonObject> condition) {
         for (var it = pending.iterator(); it.hasNext(); ) {
             JsonObject frame = it.next();
             if (condition.test(frame)) {
                 it.remove();
-                return frame;
+                return Optional.of(frame);
             }
         }
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return Optional.ofNullable(next(condition, window));
+    }
+
+    /** The next arriving frame matching {@code condition}, or null after {@code window}. */
+    private JsonObject next(Predicate<JsonObject> condition, Duration window) {
+        long deadline = System.nanoTime() + window.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             JsonObject frame;
@@ -84,7 +100,7 @@ public final class WsClient implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (frame == null) {
-                fail("no matching frame within " + WAIT + "; saw " + seen + (closeCode.isDone() ? ", closed " + closeCode.join() : ""));
+                return null;
             }
             seen.add(frame);
             if (condition.test(frame)) {

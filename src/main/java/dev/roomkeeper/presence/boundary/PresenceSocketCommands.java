@@ -109,22 +109,26 @@ public class PresenceSocketCommands implements SocketCommands {
         }
     }
 
+    /**
+     * Keeps alive a session this socket joined (or resumed), at the interval granted then. Any other
+     * socket is refused and changes nothing: it would not know the interval, and the session must not
+     * move to a socket whose close would then end it.
+     */
     private void heartbeat(SocketConnection connection, Caller caller, String roomRef, String sessionId, String id) {
         Binding binding = binding(connection.id(), roomRef, sessionId);
-        var granted = binding != null ? null : access.resolve(roomRef, caller);
-        String roomId = binding != null ? binding.roomId() : granted.roomId();
-        Duration interval = binding != null ? binding.interval() : registry.defaultInterval();
-        if (!registry.heartbeat(roomId, caller.userId(), sessionId, interval)) {
-            unbind(connection.id(), roomId, sessionId);
+        if (binding == null) {
+            protocol.error(connection, id, "presence-not-joined",
+                    "This socket has not joined this presence session; send presence.join (with the resumeToken to resume it).");
+            return;
+        }
+        if (!registry.heartbeat(binding.roomId(), caller.userId(), sessionId, binding.interval())) {
+            unbind(connection.id(), binding.roomId(), sessionId);
             protocol.error(connection, id, "presence-expired",
                     "This presence session has ended (expired, left or removed); join again.");
             return;
         }
-        if (binding == null) {
-            bind(new Binding(roomId, granted.slug(), caller.userId(), sessionId, interval, connection.id()));
-        }
         if (id != null) {
-            protocol.ack(connection, id, JSON.createObjectBuilder().add("interval", interval.toMillis()));
+            protocol.ack(connection, id, JSON.createObjectBuilder().add("interval", binding.interval().toMillis()));
         }
     }
 

@@ -243,10 +243,6 @@ public class PresenceRegistry {
         return Duration.ofMillis(clamped);
     }
 
-    public Duration defaultInterval() {
-        return defaultInterval;
-    }
-
     private boolean knows(String roomId, String userId, String sessionId) {
         return store.snapshot(roomId).sessions().stream()
                 .anyMatch(s -> s.sessionId().equals(sessionId) && s.userId().equals(userId));

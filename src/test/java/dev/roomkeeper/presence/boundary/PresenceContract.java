@@ -13,6 +13,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 import static dev.roomkeeper.testing.Fixtures.presence;
 import static dev.roomkeeper.testing.Fixtures.presenceJoin;
@@ -52,8 +54,17 @@ abstract class PresenceContract {
 
     /** The next presence event in the room for {@code user}, as seen by the watcher. */
     JsonObject next(String user) {
-        return watcher.await(f -> "event".equals(f.getString("type")) && f.getJsonObject("event").getString("type").startsWith("presence.")
-                && user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId"))).getJsonObject("event");
+        return watcher.await(presenceOf(user)).getJsonObject("event");
+    }
+
+    /** The first presence event for {@code user} within {@code window}: empty proves none came for that long. */
+    Optional<JsonObject> nextWithin(String user, Duration window) {
+        return watcher.awaitWithin(window, presenceOf(user)).map(f -> f.getJsonObject("event"));
+    }
+
+    private static Predicate<JsonObject> presenceOf(String user) {
+        return f -> "event".equals(f.getString("type")) && f.getJsonObject("event").getString("type").startsWith("presence.")
+                && user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId"));
     }
 
     /** Proves no further presence event for {@code user} is pending: a later marker event arrives first. */
@@ -162,6 +173,23 @@ abstract class PresenceContract {
                 assertEquals("ack", ack.getString("type"), ack::toString);
                 Thread.sleep(500); // pacing the client, not synchronisation: the server is never awaited by it
             }
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
+    void aHeartbeatFromASocketThatDidNotJoinTheSessionIsRefusedAndChangesNothing() {
+        try (WsClient first = fx.socket("ada"); WsClient second = fx.socket("ada")) {
+            String s = session();
+            first.send(presenceJoin(room, "j", s, 30_000, null)).reply("j");
+            assertEquals("presence.join", next("ada").getString("type"));
+            JsonObject refused = second.send(presence("heartbeat", room, "h", s)).reply("h");
+            assertEquals("presence-not-joined", refused.getString("code", null), refused::toString);
+            // the session stays with the socket that joined it: closing the other one ends nothing
+            second.close();
+            assertEquals(Optional.empty(), nextWithin("ada", Duration.ofSeconds(2)), "closing a socket that never joined");
+            JsonObject kept = first.send(presence("heartbeat", room, "h1", s)).reply("h1");
+            assertEquals(30_000, kept.getJsonObject("result").getInt("interval"), kept::toString);
             nothingMoreFor("ada");
         }
     }
