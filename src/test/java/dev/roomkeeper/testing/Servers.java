@@ -5,6 +5,7 @@ import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +26,10 @@ public final class Servers {
 
     /** The HS256 secret every node of this run accepts. Made here, never stored. */
     public static final String SECRET = randomSecret();
+    /** How long a dropped presence session stays reconnecting on every node of this run. */
+    public static final Duration RECONNECT_GRACE = Duration.ofSeconds(3);
+    /** How often every node sweeps expired presence sessions (the server's default). */
+    public static final Duration PRESENCE_SWEEP = Duration.ofSeconds(1);
 
     private static PayaraNode embedded;
     private static PayaraNode nodeA;
@@ -150,7 +155,7 @@ public final class Servers {
         props.put("roomkeeper.ws.rate-burst", "400");
         // short presence timings so expiry and grace are observable in seconds, not minutes
         props.put("roomkeeper.presence.min-heartbeat-interval", "PT1S");
-        props.put("roomkeeper.presence.reconnect-grace", "PT3S");
+        props.put("roomkeeper.presence.reconnect-grace", RECONNECT_GRACE.toString());
         return props;
     }
 

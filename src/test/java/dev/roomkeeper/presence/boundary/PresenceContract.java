@@ -3,6 +3,7 @@ package dev.roomkeeper.presence.boundary;
 import dev.roomkeeper.testing.Api;
 import dev.roomkeeper.testing.Fixtures;
 import dev.roomkeeper.testing.PayaraNode;
+import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -146,7 +147,8 @@ abstract class PresenceContract {
     @Test
     void aSilentSessionLeavesOnceWithinTwoIntervalsAndFiveSeconds() {
         try (WsClient ada = fx.socket("ada")) {
-            ada.send(presenceJoin(room, "j", session(), 1_000, null)).reply("j");
+            String s = session();
+            ada.send(presenceJoin(room, "j", s, 1_000, null)).reply("j");
             JsonObject join = next("ada");
             long joinedAt = join.getJsonNumber("time").longValue();
             // no heartbeats from here on; the socket stays open
@@ -155,8 +157,9 @@ abstract class PresenceContract {
             assertEquals("expired", leave.getJsonObject("data").getString("reason"));
             long after = leave.getJsonNumber("time").longValue() - joinedAt;
             assertTrue(after <= 2 * 1_000 + 5_000, "left after " + after + " ms");
-            JsonObject expired = ada.send(presence("heartbeat", room, "h", "irrelevant-" + session().substring(4))).reply("h");
-            assertEquals("presence-expired", expired.getString("code"));
+            // the expired session's own heartbeat does not bring it back
+            JsonObject expired = ada.send(presence("heartbeat", room, "h", s)).reply("h");
+            assertEquals("presence-expired", expired.getString("code", null), expired::toString);
             nothingMoreFor("ada");
         }
     }
@@ -211,6 +214,12 @@ abstract class PresenceContract {
             assertEquals("ack", again.reply("r").getString("type"));
             JsonObject resumed = next("ada");
             assertEquals("resumed", resumed.getJsonObject("data").getString("change"));
+            // past the grace the drop started, and two sweeps after it: a resume that left the grace
+            // deadline in place would show its leave by now
+            long graceOver = reconnecting.getJsonNumber("time").longValue() + Servers.RECONNECT_GRACE.toMillis()
+                    + 2 * Servers.PRESENCE_SWEEP.toMillis();
+            Duration window = Duration.ofMillis(Math.max(0, graceOver - System.currentTimeMillis()) + 1_000);
+            assertEquals(Optional.empty(), nextWithin("ada", window), "a resumed session never leaves on its own");
             nothingMoreFor("ada");
         }
     }

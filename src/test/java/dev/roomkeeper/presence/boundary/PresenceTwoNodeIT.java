@@ -8,7 +8,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static dev.roomkeeper.testing.Fixtures.presenceJoin;
@@ -18,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Presence shared through Redis: users on different nodes see each other; a dead node's sessions end. */
 class PresenceTwoNodeIT {
+
+    /** The heartbeat interval of the sessions on the node that is killed (ms). */
+    private static final long INTERVAL = 2_000;
 
     @Test
     void usersOnDifferentNodesSeeEachOther() {
@@ -40,7 +49,7 @@ class PresenceTwoNodeIT {
     }
 
     @Test
-    void sessionsOfAKilledNodeAreEndedByTheOthers() {
+    void sessionsOfAKilledNodeAreEndedByTheOthersWithOneLeavePerUser() {
         PayaraNode doomed = Servers.extraNode("node-doomed");
         try {
             Fixtures onA = new Fixtures(Servers.nodeA());
@@ -48,23 +57,64 @@ class PresenceTwoNodeIT {
             String room = onA.room().getString("id");
             onA.member(room, "ada", "participant");
             onA.member(room, "bob", "participant");
+            onA.member(room, "cy", "participant");
             try (WsClient watcher = onA.socket("bob")) {
                 watcher.send(Fixtures.subscribe(room, "w")).reply("w");
-                WsClient ada = onDoomed.socket("ada");
-                ada.send(presenceJoin(room, "j", session(), 1_000, null)).reply("j");
-                watcher.await(f -> "event".equals(f.getString("type"))
-                        && "presence.join".equals(f.getJsonObject("event").getString("type")));
+                // ada with two tabs, cy with one, all on the node that dies
+                WsClient ada1 = onDoomed.socket("ada");
+                WsClient ada2 = onDoomed.socket("ada");
+                WsClient cy = onDoomed.socket("cy");
+                List<WsClient> tabs = List.of(ada1, ada2, cy);
+                List<String> sessions = new ArrayList<>();
+                for (WsClient tab : tabs) {
+                    String s = session();
+                    sessions.add(s);
+                    tab.send(presenceJoin(room, "j", s, INTERVAL, null)).reply("j");
+                }
+                for (String user : List.of("ada", "cy")) {
+                    watcher.await(presence("presence.join", user));
+                }
+                // every session alive when the node dies: each heartbeat acknowledged just before
+                for (int i = 0; i < tabs.size(); i++) {
+                    JsonObject ack = tabs.get(i).send(Fixtures.presence("heartbeat", room, "h", sessions.get(i))).reply("h");
+                    assertEquals("ack", ack.getString("type"), ack::toString);
+                }
                 long killedAt = System.currentTimeMillis();
                 ProcessHandle.of(doomed.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                JsonObject gone = watcher.await(f -> "event".equals(f.getString("type"))
-                        && "presence.leave".equals(f.getJsonObject("event").getString("type"))).getJsonObject("event");
-                assertEquals("ada", gone.getJsonObject("data").getString("userId"));
-                assertEquals("expired", gone.getJsonObject("data").getString("reason"));
-                long after = gone.getJsonNumber("time").longValue() - killedAt;
-                assertTrue(after <= 2 * 1_000 + 5_000, "ended " + after + " ms after the kill");
+                for (String user : List.of("ada", "cy")) {
+                    JsonObject gone = watcher.await(presence("presence.leave", user)).getJsonObject("event");
+                    assertEquals("expired", gone.getJsonObject("data").getString("reason"));
+                    long after = gone.getJsonNumber("time").longValue() - killedAt;
+                    assertTrue(after <= 2 * INTERVAL + 5_000, user + " left " + after + " ms after the kill");
+                }
+                // both surviving nodes sweep every second: a second leave would come within a few sweeps
+                Optional<JsonObject> second = watcher.awaitWithin(Duration.ofMillis(3 * Servers.PRESENCE_SWEEP.toMillis() + 1_000),
+                        presence("presence.leave", null));
+                assertEquals(Optional.empty(), second, "one leave per user");
+                // in all: ada joined, lost one tab, left; cy joined and left
+                List<String> seen = new ArrayList<>();
+                for (JsonObject f : watcher.seen()) {
+                    if (presence(null, null).test(f)) {
+                        JsonObject data = f.getJsonObject("event").getJsonObject("data");
+                        seen.add(data.getString("userId") + " " + f.getJsonObject("event").getString("type")
+                                + (data.containsKey("change") ? " " + data.getString("change") : ""));
+                    }
+                }
+                Map<String, List<String>> byUser = seen.stream().collect(Collectors.groupingBy(e -> e.split(" ")[0]));
+                assertEquals(List.of("ada presence.join", "ada presence.update session-added",
+                        "ada presence.update session-removed", "ada presence.leave"), byUser.get("ada"), seen::toString);
+                assertEquals(List.of("cy presence.join", "cy presence.leave"), byUser.get("cy"), seen::toString);
             }
         } finally {
             doomed.close();
         }
+    }
+
+    /** A presence event of {@code type} (any when null) for {@code user} (anyone when null). */
+    private static Predicate<JsonObject> presence(String type, String user) {
+        return f -> "event".equals(f.getString("type"))
+                && f.getJsonObject("event").getString("type").startsWith("presence.")
+                && (type == null || type.equals(f.getJsonObject("event").getString("type")))
+                && (user == null || user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId")));
     }
 }
