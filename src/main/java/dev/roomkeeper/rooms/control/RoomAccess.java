@@ -7,14 +7,20 @@ import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.RoomState;
+import dev.roomkeeper.stream.control.Hub;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,16 +28,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
  * subscribe, so rooms and memberships are cached for {@code roomkeeper.rooms.access-cache-ttl}
- * (default 5 s; zero turns the cache off). Changes made on this node drop their entries at once;
- * changes made on other nodes are seen when the entries expire.
+ * (default 5 s; zero turns the cache off). Changes made on this node drop their entries once committed;
+ * every node, this one included, drops them again when the room event announcing the change
+ * ({@code member.added}, {@code member.role-changed}, {@code member.removed}, {@code room.closed})
+ * arrives, before the event reaches any client. The TTL bounds staleness only when such an event is lost.
  */
 @ApplicationScoped
 public class RoomAccess {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Beyond this many entries, expired ones are swept, and everything is dropped if that is not enough. */
     static final int MAX_ENTRIES = 10_000;
@@ -43,6 +54,9 @@ public class RoomAccess {
     Memberships memberships;
 
     @Inject
+    Hub hub;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
     Duration ttl;
 
@@ -50,6 +64,13 @@ public class RoomAccess {
 
     private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
     private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
+    /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
+    private final AtomicLong invalidations = new AtomicLong();
+
+    @PostConstruct
+    void followRoomEvents() {
+        hub.beforeDelivery(this::onRoomEvent);
+    }
 
     /**
      * The caller's access to the room named {@code roomRef} (id or slug).
@@ -109,17 +130,50 @@ public class RoomAccess {
         } else if (change instanceof RoomChange.Closed closed) {
             forgetRoom(closed.roomId(), closed.slug());
         } else if (change instanceof RoomChange.MemberAdded added) {
-            rolesByMember.remove(new MemberKey(added.roomId(), added.userId()));
+            forgetMember(added.roomId(), added.userId());
         } else if (change instanceof RoomChange.MemberRoleChanged changed) {
-            rolesByMember.remove(new MemberKey(changed.roomId(), changed.userId()));
+            forgetMember(changed.roomId(), changed.userId());
         } else if (change instanceof RoomChange.MemberRemoved removed) {
-            rolesByMember.remove(new MemberKey(removed.roomId(), removed.userId()));
+            forgetMember(removed.roomId(), removed.userId());
         }
     }
 
+    /**
+     * Drops what this node cached about a membership or a room when the event announcing its change
+     * arrives from the room's stream, whichever node made the change.
+     */
+    void onRoomEvent(RoomEvent event) {
+        switch (event.type()) {
+            case "member.added", "member.role-changed", "member.removed" -> {
+                String userId;
+                try (JsonReader reader = JSON.createReader(new StringReader(event.data()))) {
+                    userId = reader.readObject().getString("userId", null);
+                }
+                if (userId != null) {
+                    forgetMember(event.room(), userId);
+                }
+            }
+            // the event names the room by id; the entries under its slug hold the same id
+            case "room.closed" -> forgetRoom(event.room(), null);
+            default -> {
+                // not about access
+            }
+        }
+    }
+
+    private void forgetMember(String roomId, String userId) {
+        invalidations.incrementAndGet();
+        rolesByMember.remove(new MemberKey(roomId, userId));
+    }
+
     private void forgetRoom(String id, String slug) {
+        invalidations.incrementAndGet();
         roomsByRef.remove(id);
-        roomsByRef.remove(slug);
+        if (slug != null) {
+            roomsByRef.remove(slug);
+        } else {
+            roomsByRef.values().removeIf(entry -> entry.value().map(room -> room.id().equals(id)).orElse(false));
+        }
     }
 
     private Optional<RoomResponse> cachedRoom(String roomRef) {
@@ -143,6 +197,7 @@ public class RoomAccess {
         if (entry != null && now.isBefore(entry.expiresAt())) {
             return entry.value();
         }
+        long generation = invalidations.get();
         V value = load.get();
         if (cache.size() >= MAX_ENTRIES) {
             cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
@@ -150,7 +205,12 @@ public class RoomAccess {
                 cache.clear();
             }
         }
-        cache.put(key, new Expiring<>(value, now.plus(ttl)));
+        Expiring<V> loaded = new Expiring<>(value, now.plus(ttl));
+        cache.put(key, loaded);
+        if (invalidations.get() != generation) {
+            // a change was announced while this was read: what was read may predate it
+            cache.remove(key, loaded);
+        }
         return value;
     }
 

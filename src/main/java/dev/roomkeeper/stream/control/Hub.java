@@ -34,6 +34,7 @@ public class Hub {
     MetricRegistry metrics;
 
     private final Map<String, Set<RoomSubscription>> rooms = new ConcurrentHashMap<>();
+    private final java.util.List<Consumer<RoomEvent>> beforeDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<Consumer<RoomEvent>> afterDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private Counter delivered;
@@ -86,6 +87,15 @@ public class Hub {
     }
 
     /**
+     * Runs {@code observer} on this node for every event of every room, before the event is offered to
+     * the room's local subscriptions (so a cache the event makes stale is dropped before any client can
+     * react to it). The observer must only update memory, never block.
+     */
+    public void beforeDelivery(Consumer<RoomEvent> observer) {
+        beforeDelivery.add(observer);
+    }
+
+    /**
      * Runs {@code observer} on this node for every event of every room, after the event was offered to
      * the room's local subscriptions (so an access change takes effect after the event announcing it).
      */
@@ -106,6 +116,7 @@ public class Hub {
 
     private void dispatch(RoomEvent event) {
         received.inc();
+        runObservers(beforeDelivery, event, "before");
         Set<RoomSubscription> local = rooms.get(event.room());
         if (local != null && !local.isEmpty()) {
             OutboundEvent outbound = new OutboundEvent(event);
@@ -116,12 +127,16 @@ public class Hub {
             }
             delivered.inc(n);
         }
-        for (Consumer<RoomEvent> observer : afterDelivery) {
+        runObservers(afterDelivery, event, "after");
+    }
+
+    private static void runObservers(java.util.List<Consumer<RoomEvent>> observers, RoomEvent event, String when) {
+        for (Consumer<RoomEvent> observer : observers) {
             try {
                 observer.accept(event);
             } catch (RuntimeException e) {
                 java.util.logging.Logger.getLogger(Hub.class.getName()).log(java.util.logging.Level.WARNING, e,
-                        () -> "after-delivery observer failed on " + event.room() + "#" + event.seq());
+                        () -> when + "-delivery observer failed on " + event.room() + "#" + event.seq());
             }
         }
     }

@@ -22,7 +22,10 @@ import static dev.roomkeeper.testing.Fixtures.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Presence shared through Redis: users on different nodes see each other; a dead node's sessions end. */
+/**
+ * Presence shared through Redis: users on different nodes see each other; a dead node's sessions end;
+ * a membership change made on one node applies on the other as soon as its event arrives there.
+ */
 class PresenceTwoNodeIT {
 
     /** The heartbeat interval of the sessions on the node that is killed (ms). */
@@ -110,11 +113,79 @@ class PresenceTwoNodeIT {
         }
     }
 
+    @Test
+    void aMemberAddedOrRemovedOnOneNodeIsJudgedSoOnTheOtherAtOnce() {
+        Fixtures onA = new Fixtures(Servers.nodeA());
+        Fixtures onB = new Fixtures(Servers.nodeB());
+        String room = onA.room().getString("id");
+        onA.member(room, "bob", "host");
+        try (WsClient watcherOnB = onB.socket("bob"); WsClient eveOnB = onB.socket("eve")) {
+            watcherOnB.send(Fixtures.subscribe(room, "w")).reply("w");
+            // node B looks eve up, and remembers that she is no member
+            assertEquals("forbidden", eveOnB.send(presenceJoin(room, "j1", session(), 10_000, null)).reply("j1").getString("code", null));
+            onA.member(room, "eve", "participant");
+            watcherOnB.await(event("member.added", "eve"));
+            JsonObject admitted = eveOnB.send(presenceJoin(room, "j2", session(), 10_000, null)).reply("j2");
+            assertEquals("ack", admitted.getString("type"), admitted::toString);
+            // node B now remembers her as a participant; she is kicked on node A
+            assertEquals(204, onA.admin().delete("/api/rooms/" + room + "/members/eve").status());
+            eveOnB.await(event("member.removed", "eve"));
+            JsonObject refused = eveOnB.send(presenceJoin(room, "j3", session(), 10_000, null)).reply("j3");
+            assertEquals("forbidden", refused.getString("code", null), refused::toString);
+            JsonObject subscribe = eveOnB.send(Fixtures.subscribe(room, "s")).reply("s");
+            assertEquals("forbidden", subscribe.getString("code", null), subscribe::toString);
+        }
+    }
+
+    @Test
+    void aRoleChangedOnOneNodeAppliesOnTheOtherAtOnce() {
+        Fixtures onA = new Fixtures(Servers.nodeA());
+        Fixtures onB = new Fixtures(Servers.nodeB());
+        String room = onA.room().getString("id");
+        onA.member(room, "ada", "participant");
+        try (WsClient adaOnB = onB.socket("ada")) {
+            String s = session();
+            JsonObject joined = adaOnB.send(presenceJoin(room, "j", s, 10_000, "{\"isSpeaking\":true}")).reply("j");
+            assertEquals("ack", joined.getString("type"), joined::toString);
+            assertEquals(200, onA.admin().patch("/api/rooms/" + room + "/members/ada", "{\"role\":\"observer\"}").status());
+            adaOnB.await(event("member.role-changed", "ada"));
+            JsonObject refused = adaOnB.send("{\"type\":\"presence.update\",\"id\":\"u\",\"room\":\"" + room + "\",\"sessionId\":\""
+                    + s + "\",\"meta\":{\"isSpeaking\":true}}").reply("u");
+            assertEquals("forbidden", refused.getString("code", null), refused::toString);
+        }
+    }
+
+    @Test
+    void aRoomClosedOnOneNodeIsClosedOnTheOtherAtOnce() {
+        Fixtures onA = new Fixtures(Servers.nodeA());
+        Fixtures onB = new Fixtures(Servers.nodeB());
+        JsonObject created = onA.room();
+        String room = created.getString("id");
+        onA.member(room, "ada", "participant");
+        try (WsClient adaOnB = onB.socket("ada")) {
+            adaOnB.send(presenceJoin(room, "j", session(), 10_000, null)).reply("j");
+            // node B has looked the room up by id and by slug
+            adaOnB.send(Fixtures.subscribe(created.getString("slug"), "s")).reply("s");
+            assertEquals(200, onA.admin().post("/api/rooms/" + room + "/close", "{\"reason\":\"done\"}").status());
+            adaOnB.await(event("room.closed", null));
+            for (String ref : List.of(room, created.getString("slug"))) {
+                JsonObject refused = adaOnB.send(presenceJoin(ref, "j-" + ref, session(), 10_000, null)).reply("j-" + ref);
+                assertEquals("room-closed", refused.getString("code", null), refused::toString);
+            }
+        }
+    }
+
     /** A presence event of {@code type} (any when null) for {@code user} (anyone when null). */
     private static Predicate<JsonObject> presence(String type, String user) {
         return f -> "event".equals(f.getString("type"))
                 && f.getJsonObject("event").getString("type").startsWith("presence.")
                 && (type == null || type.equals(f.getJsonObject("event").getString("type")))
                 && (user == null || user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId")));
+    }
+
+    /** A room event of {@code type} about {@code user} (any when null). */
+    private static Predicate<JsonObject> event(String type, String user) {
+        return f -> "event".equals(f.getString("type")) && type.equals(f.getJsonObject("event").getString("type"))
+                && (user == null || user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId", null)));
     }
 }

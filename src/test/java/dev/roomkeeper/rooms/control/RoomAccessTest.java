@@ -6,6 +6,7 @@ import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
+import dev.roomkeeper.stream.entity.RoomEvent;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +108,7 @@ class RoomAccessTest {
         private final Map<String, Integer> roleLoads = new HashMap<>();
         private final Map<String, Role> roles = new HashMap<>();
         private RoomResponse stored = OPEN;
+        private Runnable duringRoleLookup = () -> { };
         private final RoomAccess access = new RoomAccess();
 
         Caching() {
@@ -121,7 +123,9 @@ class RoomAccessTest {
                 @Override
                 public Optional<Role> roleOf(String roomId, String userId) {
                     roleLoads.merge(userId, 1, Integer::sum);
-                    return Optional.ofNullable(roles.get(userId));
+                    Optional<Role> role = Optional.ofNullable(roles.get(userId));
+                    duringRoleLookup.run();
+                    return role;
                 }
             };
             access.ttl = Duration.ofSeconds(5);
@@ -189,6 +193,78 @@ class RoomAccessTest {
             access.onChange(new RoomChange.Created(ID, "daily"));
 
             assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+        }
+
+        private RoomEvent event(String type, String data) {
+            return new RoomEvent(ID, 7, type, data, now.toEpochMilli());
+        }
+
+        private int status(Caller caller) {
+            return assertThrows(ProblemException.class, () -> access.resolve("daily", caller)).status();
+        }
+
+        @Test
+        void aRemovalAnnouncedOnTheStreamFromAnyNodeIsSeenAtOnce() {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            roles.remove("bob");
+
+            access.onRoomEvent(event("member.removed", "{\"userId\":\"bob\",\"role\":\"participant\"}"));
+
+            assertEquals(403, status(user(Map.of())));
+        }
+
+        @Test
+        void aRoleChangeOrAnAdditionAnnouncedOnTheStreamIsSeenAtOnce() {
+            assertEquals(403, status(user(Map.of())));
+            roles.put("bob", Role.OBSERVER);
+            access.onRoomEvent(event("member.added", "{\"userId\":\"bob\",\"role\":\"observer\"}"));
+            assertEquals(Role.OBSERVER, access.resolve("daily", user(Map.of())).role());
+
+            roles.put("bob", Role.HOST);
+            access.onRoomEvent(event("member.role-changed", "{\"userId\":\"bob\",\"role\":\"host\"}"));
+
+            assertEquals(Role.HOST, access.resolve("daily", user(Map.of())).role());
+        }
+
+        @Test
+        void aCloseAnnouncedOnTheStreamIsSeenAtOnceUnderIdAndSlug() {
+            access.resolve("daily", admin());
+            access.resolve(ID, admin());
+            stored = CLOSED;
+
+            access.onRoomEvent(event("room.closed", "{\"reason\":null,\"closedAt\":\"2025-03-01T10:00:00Z\"}"));
+
+            assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve("daily", admin())).status());
+            assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve(ID, admin())).status());
+        }
+
+        @Test
+        void otherEventsAndOtherMembersKeepTheCache() {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+
+            access.onRoomEvent(event("member.removed", "{\"userId\":\"carol\",\"role\":\"host\"}"));
+            access.onRoomEvent(event("presence.join", "{\"userId\":\"bob\"}"));
+            access.onRoomEvent(event("message", "{\"from\":{\"userId\":\"bob\"}}"));
+            access.resolve("daily", user(Map.of()));
+
+            assertEquals(Map.of("bob", 1), roleLoads);
+            assertEquals(Map.of("daily", 1), roomLoads);
+        }
+
+        @Test
+        void aLookupThatRacedAnAnnouncedChangeIsNotCached() {
+            roles.put("bob", Role.PARTICIPANT);
+            // the removal is announced while the old membership is being read
+            duringRoleLookup = () -> {
+                roles.remove("bob");
+                access.onRoomEvent(event("member.removed", "{\"userId\":\"bob\",\"role\":\"participant\"}"));
+            };
+            assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role());
+            duringRoleLookup = () -> { };
+
+            assertEquals(403, status(user(Map.of())));
         }
 
         @Test
