@@ -55,7 +55,7 @@ public class PresenceResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Join or keep a session alive",
             description = "The first heartbeat of a session joins it; later ones keep it alive and may change its "
-                    + "metadata. Call again within the returned interval (ms). Returns a session token for "
+                    + "metadata (without meta, a live session keeps the metadata it has). Call again within the returned interval (ms). Returns a session token for "
                     + "/api/presence/disconnect and a room token for /api/presence/list; both stay the same for the session.")
     @APIResponse(responseCode = "200", description = "Alive")
     @APIResponse(responseCode = "400", description = "Invalid fields")

@@ -116,7 +116,8 @@ public class PresenceRegistry {
      * Joins (or refreshes) a session: the caller must be a member of the open room.
      *
      * @param intervalMs the heartbeat interval the client asks for, or null for the default
-     * @param meta       the client's metadata object, or null
+     * @param meta       the client's metadata object, or null to keep a live session's metadata (a new
+     *                   session starts from the defaults)
      * @param resumeToken when given, must be this session's token
      */
     public Joined join(Caller caller, String roomRef, String sessionId, Long intervalMs, JsonObject meta,
@@ -131,7 +132,16 @@ public class PresenceRegistry {
         String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
         Duration interval = grant(intervalMs);
         // sessions are keyed by user and session id: another user's identical id is another session
-        store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
+        boolean alive = false;
+        if (meta == null) {
+            // nothing to change: a live session is only kept alive, with the metadata it has
+            PresenceStore.Heartbeat beat = store.heartbeat(granted.roomId(), caller.userId(), sessionId, deadline(interval));
+            beat.change().ifPresent(this::record);
+            alive = beat.known();
+        }
+        if (!alive) {
+            store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
+        }
         PresenceSnapshot snapshot = store.snapshot(granted.roomId());
         String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),
                 System.currentTimeMillis() + roomTokenTtl.toMillis());

@@ -13,7 +13,7 @@ import java.util.List;
  * @param room      the room's id or slug
  * @param sessionId the tab's session id: 8 to 64 characters of A-Z a-z 0-9 _ -
  * @param interval  the heartbeat interval asked for, in ms (the server clamps it)
- * @param meta      the session's metadata (see the protocol doc), or null
+ * @param meta      the session's metadata (see the protocol doc), or null to keep a live session's metadata
  */
 public record HeartbeatRequest(String room, String sessionId, Long interval, JsonObject meta) {
 

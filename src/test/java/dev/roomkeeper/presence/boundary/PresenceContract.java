@@ -63,6 +63,16 @@ abstract class PresenceContract {
         return watcher.awaitWithin(window, presenceOf(user)).map(f -> f.getJsonObject("event"));
     }
 
+    /** A live session's metadata, as the room's presence lists it now. */
+    JsonObject sessionMeta(String sessionId) {
+        JsonObject presence = fx.as("bob").get("/api/rooms/" + room + "/presence").json();
+        return presence.getJsonArray("users").getValuesAs(JsonValue::asJsonObject).stream()
+                .flatMap(u -> u.getJsonArray("sessions").getValuesAs(JsonValue::asJsonObject).stream())
+                .filter(session -> sessionId.equals(session.getString("sessionId")))
+                .findFirst().orElseThrow(() -> new AssertionError("no session " + sessionId + " in " + presence))
+                .getJsonObject("meta");
+    }
+
     private static Predicate<JsonObject> presenceOf(String user) {
         return f -> "event".equals(f.getString("type")) && f.getJsonObject("event").getString("type").startsWith("presence.")
                 && user.equals(f.getJsonObject("event").getJsonObject("data").getString("userId"));
@@ -250,6 +260,22 @@ abstract class PresenceContract {
             JsonObject badMeta = otto.send(presenceJoin(room, "j3", session(), 10_000, "{\"avatarUrl\":\"javascript:alert(1)\"}")).reply("j3");
             assertEquals("validation", badMeta.getString("code"), badMeta::toString);
         }
+    }
+
+    @Test
+    void anHttpHeartbeatWithoutMetaKeepsTheSessionsMetadata() {
+        Api ada = fx.as("ada");
+        String s = session();
+        String first = "{\"room\":\"" + room + "\",\"sessionId\":\"" + s + "\",\"interval\":10000,"
+                + "\"meta\":{\"displayName\":\"Ada H.\",\"custom\":{\"hand\":\"raised\"}}}";
+        assertEquals(200, ada.post("/api/presence/heartbeat", first).status());
+        assertEquals("presence.join", next("ada").getString("type"));
+        Api.Reply again = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s + "\",\"interval\":10000}");
+        assertEquals(200, again.status(), again::toString);
+        nothingMoreFor("ada");
+        JsonObject meta = sessionMeta(s);
+        assertEquals("Ada H.", meta.getString("displayName"), meta::toString);
+        assertEquals("raised", meta.getJsonObject("custom").getString("hand"), meta::toString);
     }
 
     @Test
