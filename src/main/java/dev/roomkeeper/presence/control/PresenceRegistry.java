@@ -118,14 +118,14 @@ public class PresenceRegistry {
      * @param intervalMs the heartbeat interval the client asks for, or null for the default
      * @param meta       the client's metadata object, or null to keep a live session's metadata (a new
      *                   session starts from the defaults)
-     * @param resumeToken when given, must be this session's token
+     * @param resumeToken when given, must be a token of this room, user and session id
      */
     public Joined join(Caller caller, String roomRef, String sessionId, Long intervalMs, JsonObject meta,
                        String resumeToken) {
         Access granted = access.resolve(roomRef, caller);
         checkSessionId(sessionId);
-        String sessionToken = tokens.sessionToken(granted.roomId(), caller.userId(), sessionId);
-        if (resumeToken != null && !resumeToken.equals(sessionToken)) {
+        if (resumeToken != null && tokens.session(resumeToken)
+                .filter(ref -> ref.names(granted.roomId(), caller.userId(), sessionId)).isEmpty()) {
             throw new ProblemException(409, "resume-refused", "Resume refused",
                     "The resume token does not belong to this session.");
         }
@@ -143,6 +143,9 @@ public class PresenceRegistry {
             store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
         }
         PresenceSnapshot snapshot = store.snapshot(granted.roomId());
+        // the token names this session from its start to its end: a later session with the same id gets another
+        long joinedAt = find(snapshot, caller.userId(), sessionId).map(PresenceSession::joinedAt).orElse(0L);
+        String sessionToken = tokens.sessionToken(granted.roomId(), caller.userId(), sessionId, joinedAt);
         String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),
                 System.currentTimeMillis() + roomTokenTtl.toMillis());
         return new Joined(granted, sessionId, interval, snapshot, sessionToken, roomToken);
@@ -185,9 +188,15 @@ public class PresenceRegistry {
                 .ifPresent(this::record);
     }
 
-    /** Ends a session named by a session token; unknown, forged or already-ended tokens do nothing. */
+    /**
+     * Ends the session a session token was issued for; unknown, forged or spent tokens (their session
+     * ended, even if another one with the same id started since) do nothing.
+     */
     public void disconnect(String sessionToken) {
-        tokens.session(sessionToken).ifPresent(ref -> leave(ref.room(), ref.userId(), ref.sessionId()));
+        tokens.session(sessionToken)
+                .filter(ref -> find(store.snapshot(ref.room()), ref.userId(), ref.sessionId())
+                        .filter(session -> session.joinedAt() == ref.joinedAt()).isPresent())
+                .ifPresent(ref -> leave(ref.room(), ref.userId(), ref.sessionId()));
     }
 
     /** The room a room token names, if the token is genuine and unexpired. */
@@ -254,8 +263,13 @@ public class PresenceRegistry {
     }
 
     private boolean knows(String roomId, String userId, String sessionId) {
-        return store.snapshot(roomId).sessions().stream()
-                .anyMatch(s -> s.sessionId().equals(sessionId) && s.userId().equals(userId));
+        return find(store.snapshot(roomId), userId, sessionId).isPresent();
+    }
+
+    private static Optional<PresenceSession> find(PresenceSnapshot snapshot, String userId, String sessionId) {
+        return snapshot.sessions().stream()
+                .filter(s -> s.sessionId().equals(sessionId) && s.userId().equals(userId))
+                .findFirst();
     }
 
     /** Two missed intervals end a session; the sweep runs every second, well inside the 5 s allowance. */

@@ -11,8 +11,11 @@ import java.util.Optional;
 /**
  * Capabilities for clients without a socket (Convex-style): a session token names one session and lets
  * {@code navigator.sendBeacon} end it without an Authorization header; a room token lets a page list a
- * room's presence until it expires. Both are HMAC-signed, not stored: the same session always gets the
- * same session token, so a failed or repeated heartbeat never invalidates a token the client holds.
+ * room's presence until it expires. Both are HMAC-signed, not stored. A session token names the session
+ * by room, user, session id and the time the session started, which the store keeps from the session's
+ * start to its end: every heartbeat of a live session gets the same token (so a failed or repeated one
+ * never invalidates the token the client holds), and the token is spent when the session ends (a later
+ * session with the same id starts at another time, so a late beacon from an earlier page cannot end it).
  */
 public final class PresenceTokens {
 
@@ -28,22 +31,28 @@ public final class PresenceTokens {
         this.secret = secret.clone();
     }
 
-    /** A session, as named by a session token. */
-    public record SessionRef(String room, String userId, String sessionId) {
+    /** A session, as named by a session token: {@code joinedAt} tells it from earlier ones with the same id. */
+    public record SessionRef(String room, String userId, String sessionId, long joinedAt) {
+
+        /** True when this names a session of that room, user and session id, whenever it started. */
+        public boolean names(String room, String userId, String sessionId) {
+            return this.room.equals(room) && this.userId.equals(userId) && this.sessionId.equals(sessionId);
+        }
     }
 
     /** A room, as named by a room token. */
     public record RoomRef(String room, String userId, long expiresAt) {
     }
 
-    public String sessionToken(String room, String userId, String sessionId) {
-        return sign("s\n" + room + "\n" + userId + "\n" + sessionId);
+    /** @param joinedAt when the session started (epoch ms), as the presence store keeps it */
+    public String sessionToken(String room, String userId, String sessionId, long joinedAt) {
+        return sign("s\n" + room + "\n" + userId + "\n" + sessionId + "\n" + joinedAt);
     }
 
     public Optional<SessionRef> session(String token) {
         return verify(token).map(text -> text.split("\n", -1))
-                .filter(p -> p.length == 4 && p[0].equals("s"))
-                .map(p -> new SessionRef(p[1], p[2], p[3]));
+                .filter(p -> p.length == 5 && p[0].equals("s"))
+                .flatMap(p -> number(p[4]).map(joinedAt -> new SessionRef(p[1], p[2], p[3], joinedAt)));
     }
 
     public String roomToken(String room, String userId, long expiresAt) {
@@ -53,14 +62,15 @@ public final class PresenceTokens {
     public Optional<RoomRef> room(String token, long now) {
         return verify(token).map(text -> text.split("\n", -1))
                 .filter(p -> p.length == 4 && p[0].equals("r"))
-                .flatMap(p -> {
-                    try {
-                        long expires = Long.parseLong(p[3]);
-                        return expires > now ? Optional.of(new RoomRef(p[1], p[2], expires)) : Optional.empty();
-                    } catch (NumberFormatException e) {
-                        return Optional.empty();
-                    }
-                });
+                .flatMap(p -> number(p[3]).filter(expires -> expires > now).map(expires -> new RoomRef(p[1], p[2], expires)));
+    }
+
+    private static Optional<Long> number(String text) {
+        try {
+            return Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private String sign(String payload) {

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param interval     the heartbeat interval the server granted
  * @param snapshot     the room's presence, valid at {@code snapshot.seq()}
  * @param sessionToken names this session: send it to {@code /api/presence/disconnect} (sendBeacon) or back as
- *                     {@code resumeToken}; the same for every heartbeat of the session
+ *                     {@code resumeToken}; the same for every heartbeat of the session, spent when it ends
  * @param roomToken    lets a page list this room's presence without a bearer token, until it expires
  */
 public record Joined(Access access, String sessionId, Duration interval, PresenceSnapshot snapshot,

@@ -295,6 +295,28 @@ abstract class PresenceContract {
     }
 
     @Test
+    void aSessionTokenEndsOnlyTheSessionItWasIssuedFor() {
+        Api ada = fx.as("ada");
+        Api anonymous = new Api(node().base(), null);
+        String s = session();
+        String beat = "{\"room\":\"" + room + "\",\"sessionId\":\"" + s + "\",\"interval\":10000}";
+        String earlier = ada.post("/api/presence/heartbeat", beat).json().getString("sessionToken");
+        assertEquals("presence.join", next("ada").getString("type"));
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", earlier, "text/plain").status());
+        assertEquals("presence.leave", next("ada").getString("type"));
+        // the next page of the same tab joins again with the same session id: a new session, a new token
+        String later = ada.post("/api/presence/heartbeat", beat).json().getString("sessionToken");
+        assertEquals("presence.join", next("ada").getString("type"));
+        assertFalse(later.equals(earlier), "a new session gets a new token");
+        assertEquals(later, ada.post("/api/presence/heartbeat", beat).json().getString("sessionToken"), "repeated heartbeats keep it");
+        // a late beacon of the earlier page is a no-op
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", earlier, "text/plain").status());
+        nothingMoreFor("ada");
+        assertEquals(204, anonymous.send("POST", "/api/presence/disconnect", later, "text/plain").status());
+        assertEquals("presence.leave", next("ada").getString("type"));
+    }
+
+    @Test
     void aKickedMemberLeavesAtOnce() {
         try (WsClient ada = fx.socket("ada")) {
             String s = session();
