@@ -252,6 +252,8 @@ abstract class PresenceContract {
         try (WsClient otto = fx.socket("otto"); WsClient eve = fx.socket("eve")) {
             JsonObject refused = otto.send(presenceJoin(room, "j", session(), 10_000, "{\"isRecording\":true}")).reply("j");
             assertEquals("forbidden", refused.getString("code"), refused::toString);
+            JsonObject speaking = otto.send(presenceJoin(room, "j1", session(), 10_000, "{\"isSpeaking\":true}")).reply("j1");
+            assertEquals("forbidden", speaking.getString("code", null), speaking::toString);
             JsonObject watching = otto.send(presenceJoin(room, "j2", session(), 10_000, "{\"displayName\":\"Otto\"}")).reply("j2");
             assertEquals("ack", watching.getString("type"));
             assertEquals("observer", next("otto").getJsonObject("data").getJsonObject("meta").getString("role"));
@@ -259,6 +261,52 @@ abstract class PresenceContract {
             assertEquals("forbidden", stranger.getString("code"));
             JsonObject badMeta = otto.send(presenceJoin(room, "j3", session(), 10_000, "{\"avatarUrl\":\"javascript:alert(1)\"}")).reply("j3");
             assertEquals("validation", badMeta.getString("code"), badMeta::toString);
+        }
+    }
+
+    @Test
+    void observersCannotStartSpeakingOrRecordingLaterOverTheSocketOrHttp() {
+        try (WsClient otto = fx.socket("otto")) {
+            String s = session();
+            otto.send(presenceJoin(room, "j", s, 10_000, "{\"displayName\":\"Otto\"}")).reply("j");
+            assertEquals("presence.join", next("otto").getString("type"));
+            for (String flag : List.of("isSpeaking", "isRecording")) {
+                JsonObject refused = otto.send("{\"type\":\"presence.update\",\"id\":\"u-" + flag + "\",\"room\":\"" + room
+                        + "\",\"sessionId\":\"" + s + "\",\"meta\":{\"displayName\":\"Otto\",\"" + flag + "\":true}}").reply("u-" + flag);
+                assertEquals("forbidden", refused.getString("code", null), refused::toString);
+            }
+            Api ottoHttp = fx.as("otto");
+            for (String flag : List.of("isSpeaking", "isRecording")) {
+                Api.Reply http = ottoHttp.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                        + "\",\"meta\":{\"displayName\":\"Otto\",\"" + flag + "\":true}}");
+                assertEquals(403, http.status(), http::toString);
+                assertTrue(http.isProblem(), http::toString);
+                assertEquals("urn:roomkeeper:problem:forbidden", http.json().getString("type"));
+            }
+            // refused means unchanged: no event, and the session still neither speaks nor records
+            nothingMoreFor("otto");
+            JsonObject meta = sessionMeta(s);
+            assertFalse(meta.getBoolean("isSpeaking"), meta::toString);
+            assertFalse(meta.getBoolean("isRecording"), meta::toString);
+            // an observer's heartbeat that claims nothing is fine
+            assertEquals(200, ottoHttp.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                    + "\",\"meta\":{\"displayName\":\"Otto\"}}").status());
+        }
+    }
+
+    @Test
+    void aRoleSentByTheClientIsIgnoredForTheOneFromMembership() {
+        try (WsClient otto = fx.socket("otto"); WsClient ada = fx.socket("ada")) {
+            otto.send(presenceJoin(room, "j", session(), 10_000, "{\"role\":\"host\"}")).reply("j");
+            assertEquals("observer", next("otto").getJsonObject("data").getJsonObject("meta").getString("role"));
+            String s = session();
+            ada.send(presenceJoin(room, "j", s, 10_000, "{\"role\":\"observer\"}")).reply("j");
+            assertEquals("participant", next("ada").getJsonObject("data").getJsonObject("meta").getString("role"));
+            ada.send("{\"type\":\"presence.update\",\"id\":\"u\",\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                    + "\",\"meta\":{\"role\":\"host\",\"isSpeaking\":true}}").reply("u");
+            JsonObject update = next("ada").getJsonObject("data").getJsonObject("meta");
+            assertEquals("participant", update.getString("role"), update::toString);
+            assertTrue(update.getBoolean("isSpeaking"));
         }
     }
 

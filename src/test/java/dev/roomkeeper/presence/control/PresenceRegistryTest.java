@@ -1,0 +1,38 @@
+package dev.roomkeeper.presence.control;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PresenceRegistryTest {
+
+    private final PresenceRegistry registry = new PresenceRegistry();
+
+    PresenceRegistryTest() {
+        registry.defaultInterval = Duration.ofSeconds(10);
+        registry.minInterval = Duration.ofSeconds(2);
+        registry.maxInterval = Duration.ofSeconds(60);
+    }
+
+    @Test
+    void noRequestGetsTheDefaultInterval() {
+        assertEquals(Duration.ofSeconds(10), registry.grant(null));
+    }
+
+    @Test
+    void aRequestWithinTheBoundsIsGrantedAsAsked() {
+        assertEquals(Duration.ofMillis(2_000), registry.grant(2_000L));
+        assertEquals(Duration.ofMillis(30_500), registry.grant(30_500L));
+        assertEquals(Duration.ofMillis(60_000), registry.grant(60_000L));
+    }
+
+    @Test
+    void aRequestOutsideTheBoundsIsClampedToTheNearestBound() {
+        assertEquals(Duration.ofSeconds(2), registry.grant(1_999L));
+        assertEquals(Duration.ofSeconds(2), registry.grant(1L));
+        assertEquals(Duration.ofSeconds(60), registry.grant(60_001L));
+        assertEquals(Duration.ofSeconds(60), registry.grant(3_600_000L));
+    }
+}
