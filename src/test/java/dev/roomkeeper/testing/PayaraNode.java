@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * The WAR that was actually built, on a real Payara Micro process. Ready only when the application's
  * own readiness checks answer UP (Payara answers UP with no checks after a failed deployment).
  */
-public final class PayaraNode implements AutoCloseable {
+public final class PayaraNode implements Node, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PayaraNode.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
@@ -119,10 +119,12 @@ public final class PayaraNode implements AutoCloseable {
         throw new IllegalStateException("node " + name + " not ready within " + START_TIMEOUT + "; see " + log);
     }
 
+    @Override
     public URI base() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    @Override
     public URI ws() {
         return URI.create("ws://127.0.0.1:" + port + "/ws");
     }
