@@ -3,9 +3,6 @@ package dev.roomkeeper.testing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -103,7 +100,9 @@ public final class WildFlyNode implements Node, AutoCloseable {
             throw new IllegalStateException("cannot start WildFly for " + name, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-        awaitReady(base);
+        Path failed = base.resolve("deployments/ROOT.war.failed");
+        Readiness.await("WildFly node " + name, process, management().resolve("/health/ready"), START_TIMEOUT, log,
+                () -> Files.exists(failed) ? "WildFly did not deploy the WAR" : null);
         startTime = Duration.ofNanos(System.nanoTime() - begin);
         LOG.info(() -> "WildFly node " + name + " ready on port " + base().getPort() + " after " + startTime.toMillis() + " ms");
     }
@@ -145,39 +144,6 @@ public final class WildFlyNode implements Node, AutoCloseable {
         }
         configured = base;
         return base;
-    }
-
-    private void awaitReady(Path base) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Path failed = base.resolve("deployments/ROOT.war.failed");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("WildFly for " + name + " exited; see " + log);
-            }
-            if (Files.exists(failed)) {
-                throw new IllegalStateException("WildFly did not deploy the WAR for " + name + "; see " + log);
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(management().resolve("/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("roomkeeper-database")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("WildFly node " + name + " not ready within " + START_TIMEOUT + "; see " + log);
     }
 
     @Override
