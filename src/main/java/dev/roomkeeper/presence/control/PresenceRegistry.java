@@ -98,8 +98,10 @@ public class PresenceRegistry {
 
     private PresenceTokens tokens;
     private final Map<ChangeKind, Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    private final Map<LeaveReason, Counter> vacatedCounters = new EnumMap<>(LeaveReason.class);
     private Counter heartbeats;
     private Counter unknownHeartbeats;
+    private Counter occupied;
 
     @PostConstruct
     void init() {
@@ -109,6 +111,10 @@ public class PresenceRegistry {
         metrics.gauge("roomkeeper.presence.sessions", store, PresenceStore::sessionCount);
         for (ChangeKind kind : ChangeKind.values()) {
             changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", new Tag("kind", kind.name().toLowerCase())));
+        }
+        occupied = metrics.counter("roomkeeper.rooms.occupied");
+        for (LeaveReason reason : LeaveReason.values()) {
+            vacatedCounters.put(reason, metrics.counter("roomkeeper.rooms.vacated", new Tag("reason", reason.wireName())));
         }
     }
 
@@ -261,6 +267,13 @@ public class PresenceRegistry {
         changeCounters.get(change.kind()).inc();
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
             metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
+        }
+        if (change.occupancy() != null) {
+            if (PresenceChange.OCCUPIED.equals(change.occupancy().type())) {
+                occupied.inc();
+            } else if (change.reason() != null) {
+                vacatedCounters.get(change.reason()).inc();
+            }
         }
         // synchronous on purpose: observers only enqueue (attendance), and an asynchronous CDI event
         // costs a managed-executor task with a context capture per change
