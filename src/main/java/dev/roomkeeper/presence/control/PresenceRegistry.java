@@ -10,6 +10,7 @@ import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.rooms.control.RoomActivity;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
@@ -20,7 +21,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.JsonObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
@@ -56,6 +56,9 @@ public class PresenceRegistry {
 
     @Inject
     RoomAccess access;
+
+    @Inject
+    RoomActivity activity;
 
     @Inject
     Event<PresenceChange> changes;
@@ -138,6 +141,7 @@ public class PresenceRegistry {
         Duration interval = grant(intervalMs);
         // sessions are keyed by user and session id: another user's identical id is another session
         store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
+        activity.touch(granted.roomId(), System.currentTimeMillis()); // a refresh changes nothing, but is activity
         PresenceSnapshot snapshot = store.snapshot(granted.roomId());
         String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),
                 System.currentTimeMillis() + roomTokenTtl.toMillis());
@@ -153,7 +157,9 @@ public class PresenceRegistry {
         heartbeats.inc();
         PresenceStore.Heartbeat beat = store.heartbeat(roomId, userId, sessionId, deadline(interval));
         beat.change().ifPresent(this::record);
-        if (!beat.known()) {
+        if (beat.known()) {
+            activity.touch(roomId, System.currentTimeMillis()); // a map update; written in the next batch
+        } else {
             unknownHeartbeats.inc();
         }
         return beat.known();
@@ -217,13 +223,14 @@ public class PresenceRegistry {
     }
 
     /** Kicked members leave at once; closed rooms empty; a new role reaches the member's sessions. */
-    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 200)
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.CLEAN_UP)
                       RoomChange change) {
         try {
             if (change instanceof RoomChange.MemberRemoved removed) {
                 store.leaveUser(removed.roomId(), removed.userId(), LeaveReason.KICKED).forEach(this::record);
             } else if (change instanceof RoomChange.Closed closed) {
                 store.clearRoom(closed.roomId(), LeaveReason.CLOSED).forEach(this::record);
+                store.release(closed.roomId());
             } else if (change instanceof RoomChange.MemberRoleChanged changed) {
                 applyRole(changed.roomId(), changed.userId(), changed.role());
             }
@@ -265,6 +272,7 @@ public class PresenceRegistry {
 
     private void record(PresenceChange change) {
         changeCounters.get(change.kind()).inc();
+        activity.touch(change.room(), change.event().time());
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
             metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
         }

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
@@ -102,7 +101,7 @@ public class RoomAccess {
     }
 
     /** Drops what this node cached about a room or a membership once a change to it has committed. */
-    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION)
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.FORGET)
                   RoomChange change) {
         if (change instanceof RoomChange.Created created) {
             forgetRoom(created.roomId(), created.slug());

@@ -6,9 +6,8 @@ import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.SessionState;
 import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.testing.CountingMetrics;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +15,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,7 +33,7 @@ class AttendanceRecorderTest {
     private static final Logger RECORDER_LOG = Logger.getLogger(AttendanceRecorder.class.getName());
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-    private final Map<String, FakeCounter> counters = new ConcurrentHashMap<>();
+    private final CountingMetrics metrics = new CountingMetrics();
     private final List<AttendanceBatch> batches = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AttendanceRecorder recorder = new AttendanceRecorder();
@@ -55,7 +51,7 @@ class AttendanceRecorderTest {
             }
         };
         recorder.scheduler = managed(executor);
-        recorder.metrics = registry(counters);
+        recorder.metrics = metrics.registry();
         recorder.capacity = 1000;
         recorder.flushEvery = Duration.ofHours(1);
     }
@@ -73,7 +69,7 @@ class AttendanceRecorderTest {
     }
 
     private long count(String name) {
-        return counters.get("roomkeeper.presence.attendance." + name).count.get();
+        return metrics.count("roomkeeper.presence.attendance." + name);
     }
 
     @Test
@@ -201,35 +197,4 @@ class AttendanceRecorderTest {
     }
 
     /** A registry that hands out counters by name and ignores gauges. */
-    private static MetricRegistry registry(Map<String, FakeCounter> counters) {
-        return (MetricRegistry) Proxy.newProxyInstance(AttendanceRecorderTest.class.getClassLoader(),
-                new Class<?>[]{MetricRegistry.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("counter") && args.length == 1 && args[0] instanceof String name) {
-                        return counters.computeIfAbsent(name, n -> new FakeCounter());
-                    }
-                    if (method.getName().equals("gauge")) {
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    static final class FakeCounter implements Counter {
-        final AtomicLong count = new AtomicLong();
-
-        @Override
-        public void inc() {
-            count.incrementAndGet();
-        }
-
-        @Override
-        public void inc(long n) {
-            count.addAndGet(n);
-        }
-
-        @Override
-        public long getCount() {
-            return count.get();
-        }
-    }
 }
