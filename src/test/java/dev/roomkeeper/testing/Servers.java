@@ -47,6 +47,16 @@ public final class Servers {
         return embedded;
     }
 
+    /**
+     * Stops the embedded node gracefully (as an operator's restart does: the application flushes what it
+     * holds in memory) and starts it again on the same database and port. Costs a Payara boot (20-35 s).
+     */
+    public static synchronized PayaraNode restartEmbedded() {
+        PayaraNode node = embedded();
+        node.close();
+        return node.start();
+    }
+
     public static synchronized PayaraNode nodeA() {
         startCluster();
         return nodeA;
@@ -151,6 +161,12 @@ public final class Servers {
         // short presence timings so expiry and grace are observable in seconds, not minutes
         props.put("roomkeeper.presence.min-heartbeat-interval", "PT1S");
         props.put("roomkeeper.presence.reconnect-grace", "PT3S");
+        // rooms go idle after 10 s without activity, so invite refusals and the idle sweep are observable in
+        // seconds: every test uses its rooms within seconds of making them (a test that waits must keep them
+        // busy). The sweep's timer never fires in a run (the first run would be a day after boot): tests run it
+        // through the admin API, so a sweep never closes another test's room behind its back.
+        props.put("roomkeeper.rooms.inactivity-window", "PT10S");
+        props.put("roomkeeper.rooms.idle-sweep-interval", "PT24H");
         return props;
     }
 

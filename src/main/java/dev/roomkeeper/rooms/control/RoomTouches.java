@@ -2,9 +2,9 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.rooms.entity.RoomChange;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -118,13 +118,22 @@ public class RoomTouches {
         }
     }
 
-    /** Writes what is pending before the application goes away, waiting for a running flush first. */
-    @PreDestroy
+    /**
+     * Writes what is pending before the application goes away, waiting for a running flush first. Runs before
+     * the application's beans are destroyed (not in {@code @PreDestroy}: by then the writer's persistence
+     * context may already be gone, and a write would fail).
+     */
+    void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        flushOnShutdown();
+    }
+
     void flushOnShutdown() {
         flushing.lock();
         try {
+            int pendingRooms = pending.size();
             int moved = flushPending();
-            LOG.fine(() -> "activity of " + moved + " rooms written on shutdown");
+            LOG.info(() -> "shutting down: wrote the activity of " + pendingRooms + " rooms (" + moved + " moved forward, "
+                    + pending.size() + " left unwritten)");
         } finally {
             flushing.unlock();
         }

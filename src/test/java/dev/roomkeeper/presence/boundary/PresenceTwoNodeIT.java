@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -40,7 +41,7 @@ class PresenceTwoNodeIT {
     }
 
     @Test
-    void sessionsOfAKilledNodeAreEndedByTheOthers() {
+    void sessionsOfAKilledNodeAreEndedByTheOthersAndTheRoomIsVacatedOnce() {
         PayaraNode doomed = Servers.extraNode("node-doomed");
         try {
             Fixtures onA = new Fixtures(Servers.nodeA());
@@ -54,6 +55,8 @@ class PresenceTwoNodeIT {
                 ada.send(presenceJoin(room, "j", session(), 1_000, null)).reply("j");
                 watcher.await(f -> "event".equals(f.getString("type"))
                         && "presence.join".equals(f.getJsonObject("event").getString("type")));
+                watcher.await(f -> "event".equals(f.getString("type"))
+                        && "room.occupied".equals(f.getJsonObject("event").getString("type")));
                 long killedAt = System.currentTimeMillis();
                 ProcessHandle.of(doomed.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 JsonObject gone = watcher.await(f -> "event".equals(f.getString("type"))
@@ -62,6 +65,17 @@ class PresenceTwoNodeIT {
                 assertEquals("expired", gone.getJsonObject("data").getString("reason"));
                 long after = gone.getJsonNumber("time").longValue() - killedAt;
                 assertTrue(after <= 2 * 1_000 + 5_000, "ended " + after + " ms after the kill");
+                // the last user present is gone: the survivors' sweep vacates the room, right after, once
+                JsonObject vacated = watcher.await(f -> "event".equals(f.getString("type"))
+                        && "room.vacated".equals(f.getJsonObject("event").getString("type"))).getJsonObject("event");
+                assertEquals(gone.getJsonNumber("seq").longValue() + 1, vacated.getJsonNumber("seq").longValue());
+                assertEquals("expired", vacated.getJsonObject("data").getString("reason"));
+                watcher.send(Fixtures.publish(room, "marker", "{}")).reply("marker");
+                watcher.await(f -> "event".equals(f.getString("type"))
+                        && "message".equals(f.getJsonObject("event").getString("type")));
+                assertEquals(List.of(), watcher.drainNow().stream().filter(f -> "event".equals(f.getString("type")))
+                        .map(f -> f.getJsonObject("event").getString("type"))
+                        .filter(t -> t.startsWith("room.") || t.startsWith("presence.")).toList(), "nothing more");
             }
         } finally {
             doomed.close();
