@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
@@ -74,6 +75,23 @@ public final class Servers {
     public static synchronized PayaraNode extraNode(String name) {
         startCluster();
         return new PayaraNode(name, clusterProperties()).start();
+    }
+
+    /**
+     * A node on the shared PostgreSQL and Redis (without starting node A and B), with {@code overrides} on top
+     * of the cluster's settings and the given JVM options: for measurements. The caller owns and closes it.
+     */
+    public static synchronized PayaraNode benchNode(String name, Map<String, String> overrides, List<String> jvmOptions) {
+        startInfrastructure();
+        Map<String, String> props = clusterProperties();
+        props.putAll(overrides);
+        return new PayaraNode(name, props, jvmOptions).start();
+    }
+
+    /** The JDBC URL (user in it) of the shared PostgreSQL's database the cluster nodes use. */
+    public static synchronized String postgresUrl() {
+        startInfrastructure();
+        return postgres.getJdbcUrl("postgres", "postgres");
     }
 
     public static synchronized int redisPort() {
