@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <pre>
  * mvn -o verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=IdleSweepCostIT -Droomkeeper.bench=true
  * </pre>
- * One Payara node (production JVM options: -Xmx1g, G1) on the shared embedded PostgreSQL and Redis; its
- * sweep timer off, its activity flush every 10 minutes. For each scenario the room table is refilled with
+ * One Payara node (production JVM options: -Xmx1g, G1) on the shared embedded PostgreSQL and Redis, with
+ * the default inactivity window (1 hour), its sweep timer off, its activity flush every 10 minutes. For each scenario the room table is refilled with
  * 10,000 open rooms by JDBC (some idle by their persisted activity, some of those with a recent event in
  * Redis, as another node would have published), analyzed, and the sweep run twice (the second run finds
  * what the first left). The candidate query's plan is printed with EXPLAIN ANALYZE. The report goes to
@@ -64,6 +64,7 @@ class IdleSweepCostIT {
     @Test
     void sweepCostOnTenThousandRooms() throws Exception {
         PayaraNode node = Servers.benchNode("bench-sweep", Map.of(
+                        "roomkeeper.rooms.inactivity-window", "PT1H", // the default, not the tests' 10 s
                         "roomkeeper.rooms.idle-sweep-interval", "PT24H",
                         "roomkeeper.rooms.activity-flush-interval", "PT10M"),
                 List.of("-Xmx1g", "-XX:+UseG1GC", "-Dhazelcast.shutdownhook.enabled=false"));
@@ -77,6 +78,9 @@ class IdleSweepCostIT {
         try (node; feeder; Connection db = DriverManager.getConnection(Servers.postgresUrl())) {
             line("idle sweep on " + ROOMS + " open rooms; PostgreSQL " + version(db) + ", Redis " + Servers.redisPort()
                     + "; node JVM " + node.jvmOptions() + "; cores " + Runtime.getRuntime().availableProcessors());
+            line("warm-up (first requests after boot, not measured):");
+            refill(db, 50, 0);
+            sweep(node);
             scenario(node, db, feeder, "none idle", 0, 0);
             scenario(node, db, feeder, "1,000 idle + 1,000 stale in the database but with a recent event in Redis", 1000, 1000);
             scenario(node, db, feeder, "all idle", ROOMS, 0);
@@ -105,17 +109,21 @@ class IdleSweepCostIT {
                 + " or r.id > '00000000-0000-0000-0000-000000000000') order by r.last_activity_at, r.id limit 200");
         for (int run = 1; run <= 2; run++) {
             String load = load();
+            long[] scansBefore = scans(db);
             long start = System.nanoTime();
             JsonObject result = sweep(node);
             double wallMs = (System.nanoTime() - start) / 1e6;
+            long[] scans = scansAfter(db, scansBefore);
             int closed = result.getInt("closed");
             int examined = result.getInt("examined");
             long durationMs = result.getJsonNumber("durationMs").longValue();
-            line(String.format("run %d: examined %d, closed %d, errors %d, %d ms in the server (%.0f ms wall)%s; load before %s",
+            line(String.format("run %d: examined %d, closed %d, errors %d, %d ms in the server (%.0f ms wall)%s;"
+                            + " room table: %d scans of ix_room_state_activity, %d sequential scans; load average before %s",
                     run, examined, closed, result.getInt("errors"), durationMs, wallMs,
                     closed > 0 ? String.format(", %.2f ms per room closed", (double) durationMs / closed)
                             : examined > 0 ? String.format(", %.2f ms per room examined", (double) durationMs / examined) : "",
-                    load));
+                    scans[0] - scansBefore[0], scans[1] - scansBefore[1], load));
+            assertEquals(0, scans[1] - scansBefore[1], "the sweep never scans the room table");
             assertEquals(0, result.getInt("errors"), result::toString);
             if (run == 1) {
                 assertEquals(idle, closed, result::toString);
@@ -175,6 +183,30 @@ class IdleSweepCostIT {
         }
         assertTrue(plan.toString().contains("ix_room_state_activity"), "the candidate query uses its index:\n" + plan);
         assertTrue(!plan.toString().contains("Sort"), "and needs no sort:\n" + plan);
+    }
+
+    /** How often the sweep's index and the room table were scanned (idx_scan, seq_scan), from PostgreSQL's statistics. */
+    private static long[] scans(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rows = statement.executeQuery("select (select idx_scan from pg_stat_user_indexes"
+                    + " where indexrelname = 'ix_room_state_activity'), (select seq_scan from pg_stat_user_tables"
+                    + " where relname = 'room')")) {
+                rows.next();
+                return new long[]{rows.getLong(1), rows.getLong(2)};
+            }
+        }
+    }
+
+    /** The statistics once the server's scans have reached them (they are sent at most every 500 ms). */
+    private static long[] scansAfter(Connection db, long[] before) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long[] now = scans(db);
+        while (now[0] == before[0] && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = scans(db);
+        }
+        return now;
     }
 
     private static JsonObject sweep(PayaraNode node) throws IOException, InterruptedException {
