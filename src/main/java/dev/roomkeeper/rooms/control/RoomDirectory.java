@@ -160,14 +160,21 @@ public class RoomDirectory {
 
     /**
      * Closes the open room with id {@code roomId} if {@code stillToClose} says so once the room's row is
-     * locked ({@code SELECT ... FOR UPDATE}) and read afresh: of several nodes sweeping at once, exactly one
-     * closes and announces a room, and a room that became active since it was picked is left open.
+     * locked ({@code SELECT ... FOR UPDATE SKIP LOCKED}) and read afresh: of several nodes sweeping at once,
+     * exactly one closes and announces a room, and a room that became active since it was picked is left
+     * open. A row another transaction holds is skipped rather than waited for: that is another node's sweep
+     * (which decides for it), or activity being written, or an admin closing it; so sweeping nodes share a
+     * backlog instead of queueing behind each other on the same rooms.
      *
-     * @return the closed room, or empty when there is no such open room or the check said no
+     * @return the closed room, or empty when there is no such open room, its row is locked, or the check said no
      */
     @Transactional
     public Optional<RoomResponse> closeIf(String roomId, String reason, String closedBy, Predicate<Room> stillToClose) {
-        Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
+        // native, because Hibernate's H2 dialect drops SKIP LOCKED (PostgreSQL and H2 both support it)
+        boolean locked = !em.createNativeQuery("select id from room where id = ?1 and state = 'open' for update skip locked")
+                .setParameter(1, roomId)
+                .getResultList().isEmpty();
+        Room room = locked ? em.find(Room.class, roomId) : null; // read under the lock: this transaction's first read
         if (room == null || !room.isOpen() || !stillToClose.test(room)) {
             return Optional.empty();
         }

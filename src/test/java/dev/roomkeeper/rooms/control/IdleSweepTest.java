@@ -132,6 +132,23 @@ class IdleSweepTest {
     }
 
     @Test
+    void closeIfSkipsARoomWhoseRowAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
+        RoomResponse lobby = create("lobby");
+        try (Rooms other = rooms.another()) {
+            other.session.getTransaction().begin();
+            other.directory.closeIf(lobby.id(), "held", "x", r -> false); // holds the row lock, closes nothing
+            long start = System.nanoTime();
+            assertTrue(CompletableFuture.supplyAsync(() -> rooms.tx(() -> rooms.directory.closeIf(lobby.id(), "idle",
+                    Room.CLOSED_BY_IDLE_SWEEP, r -> true))).get(10, TimeUnit.SECONDS).isEmpty(), "skipped, not closed");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "without waiting for the lock");
+            other.session.getTransaction().rollback();
+        }
+        assertEquals("open", room("lobby").state());
+        assertEquals("closed", rooms.tx(() -> rooms.directory.closeIf(lobby.id(), "idle", Room.CLOSED_BY_IDLE_SWEEP,
+                r -> true)).orElseThrow().state(), "closed once the lock is gone");
+    }
+
+    @Test
     void aRunClosesIdleRoomsLeavesActiveOnesAndRecordsWhatItDid() {
         create("idle");
         create("touched");
