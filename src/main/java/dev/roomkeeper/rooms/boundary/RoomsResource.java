@@ -111,11 +111,7 @@ public class RoomsResource {
     @APIResponse(responseCode = "409", description = "The room is closed (members only; admins still see it)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RoomResponse get(@Parameter(description = "The room's id or slug") @PathParam("room") String room) {
-        Caller caller = Requests.caller(security);
-        if (Requests.isAdmin(security)) {
-            return directory.get(room);
-        }
-        return directory.get(access.resolve(room, caller).roomId());
+        return directory.get(readable(room));
     }
 
     @GET
@@ -138,9 +134,16 @@ public class RoomsResource {
     @APIResponse(responseCode = "503", description = "activity-unavailable: the engine cannot be asked right now",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RoomActivityResponse activity(@Parameter(description = "The room's id or slug") @PathParam("room") String room) {
+        return activity.report(directory.lookup(readable(room)).orElseThrow(() -> RoomProblems.noRoom(room)));
+    }
+
+    /**
+     * How the caller may name the room to read it: admins any room as sent (open or closed); anyone else
+     * through {@link RoomAccess} (open room, membership or token grant), by its id.
+     */
+    private String readable(String room) {
         Caller caller = Requests.caller(security);
-        String ref = Requests.isAdmin(security) ? room : access.resolve(room, caller).roomId();
-        return activity.report(directory.lookup(ref).orElseThrow(() -> RoomProblems.noRoom(room)));
+        return Requests.isAdmin(security) ? room : access.resolve(room, caller).roomId();
     }
 
     @POST

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.LastRun;
 import dev.roomkeeper.rooms.entity.IdleCandidate;
 import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.IdleSweepRunResponse;
@@ -96,8 +97,7 @@ public class IdleSweep {
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong runningSince = new AtomicLong();
-    private final AtomicLong lastRunMillis = new AtomicLong();
-    private final AtomicLong lastDurationNanos = new AtomicLong();
+    private LastRun lastRun;
     private final Map<IdleSweepRun.Trigger, Counter> runCounters = new EnumMap<>(IdleSweepRun.Trigger.class);
     private Counter examined;
     private Counter closed;
@@ -118,8 +118,7 @@ public class IdleSweep {
         errors = metrics.counter("roomkeeper.rooms.idle.sweep.errors");
         failures = metrics.counter("roomkeeper.rooms.idle.sweep.failures");
         metrics.gauge("roomkeeper.rooms.idle.sweep.running", running, r -> r.get() ? 1 : 0);
-        metrics.gauge("roomkeeper.rooms.idle.sweep.last.run.seconds", lastRunMillis, v -> v.get() / 1000d);
-        metrics.gauge("roomkeeper.rooms.idle.sweep.last.duration.seconds", lastDurationNanos, v -> v.get() / 1e9);
+        lastRun = LastRun.register(metrics, "roomkeeper.rooms.idle.sweep");
     }
 
     /**
@@ -155,11 +154,6 @@ public class IdleSweep {
     /** Epoch ms when the run going on on this node started; 0 when none is. */
     public long runningSince() {
         return runningSince.get();
-    }
-
-    /** Epoch ms when the last run on this node ended; 0 before the first. */
-    public long lastRun() {
-        return lastRunMillis.get();
     }
 
     /** What a run closes rooms with: "idle: no activity for over 1 hour". */
@@ -198,8 +192,7 @@ public class IdleSweep {
         examined.inc(tally.examined);
         closed.inc(tally.closed);
         errors.inc(tally.errors);
-        lastDurationNanos.set(nanos);
-        lastRunMillis.set(clock.millis());
+        lastRun.ended(begin);
         LOG.log(tally.errors > 0 ? Level.WARNING : tally.closed > 0 ? Level.INFO : Level.FINE,
                 () -> "idle sweep (" + trigger.wireName() + ") examined " + tally.examined + " rooms, closed "
                         + tally.closed + ", errors " + tally.errors + " in " + nanos / 1_000_000 + " ms");

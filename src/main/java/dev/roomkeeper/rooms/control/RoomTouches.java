@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.LastRun;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,8 +63,7 @@ public class RoomTouches {
 
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private final ReentrantLock flushing = new ReentrantLock();
-    private final AtomicLong lastRunMillis = new AtomicLong();
-    private final AtomicLong lastDurationNanos = new AtomicLong();
+    private LastRun lastRun;
     private Counter written;
     private Counter failures;
 
@@ -74,8 +73,7 @@ public class RoomTouches {
         written = metrics.counter("roomkeeper.rooms.activity.written");
         failures = metrics.counter("roomkeeper.rooms.activity.flush.failures");
         metrics.gauge("roomkeeper.rooms.activity.pending", pending, Map::size);
-        metrics.gauge("roomkeeper.rooms.activity.flush.last.run.seconds", lastRunMillis, v -> v.get() / 1000d);
-        metrics.gauge("roomkeeper.rooms.activity.flush.last.duration.seconds", lastDurationNanos, v -> v.get() / 1e9);
+        lastRun = LastRun.register(metrics, "roomkeeper.rooms.activity.flush");
     }
 
     /** How often the flusher runs. */
@@ -170,8 +168,7 @@ public class RoomTouches {
             written.inc(moved);
             return moved;
         } finally {
-            lastDurationNanos.set(System.nanoTime() - start);
-            lastRunMillis.set(System.currentTimeMillis());
+            lastRun.ended(start);
         }
     }
 }

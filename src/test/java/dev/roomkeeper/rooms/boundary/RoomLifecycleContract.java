@@ -116,6 +116,18 @@ abstract class RoomLifecycleContract {
         }
     }
 
+    /** Joins the room's presence on {@code socket}; what it answers sends one heartbeat and awaits its ack. */
+    static Runnable present(WsClient socket, String inRoom) {
+        String sessionId = session();
+        socket.send(presenceJoin(inRoom, "j", sessionId, 10_000, null)).reply("j");
+        List<String> beats = new ArrayList<>();
+        return () -> {
+            String id = "h" + beats.size();
+            beats.add(id);
+            socket.send(presence("heartbeat", inRoom, id, sessionId)).reply(id);
+        };
+    }
+
     static Instant instant(JsonObject json, String field) {
         return Instant.parse(json.getString(field));
     }
@@ -218,14 +230,7 @@ abstract class RoomLifecycleContract {
         String idleInvite = host.post("/api/rooms/" + room + "/invites", "{}").json().getString("token");
         String busyInvite = host.post("/api/rooms/" + busy + "/invites", "{}").json().getString("token");
         try (WsClient ada = new Fixtures(otherNode()).socket("ada")) {
-            String adaSession = session();
-            ada.send(presenceJoin(busy, "j", adaSession, 10_000, null)).reply("j");
-            List<String> beats = new ArrayList<>();
-            Runnable keepBusy = () -> {
-                String id = "h" + beats.size();
-                beats.add(id);
-                ada.send(presence("heartbeat", busy, id, adaSession)).reply(id);
-            };
+            Runnable keepBusy = present(ada, busy);
 
             JsonObject warned = fx.as("judy").get("/api/invites/" + idleInvite).json();
             assertTrue(warned.getBoolean("valid"), warned::toString);
@@ -269,14 +274,7 @@ abstract class RoomLifecycleContract {
         assertEquals(1, anonymous.get("/api/presence/list?roomToken=" + roomToken).json().getJsonArray("offline").size());
 
         try (WsClient ada = new Fixtures(otherNode()).socket("ada")) {
-            String adaSession = session();
-            ada.send(presenceJoin(occupied, "j", adaSession, 10_000, null)).reply("j");
-            List<String> beats = new ArrayList<>();
-            Runnable keepOccupied = () -> {
-                String id = "h" + beats.size();
-                beats.add(id);
-                ada.send(presence("heartbeat", occupied, id, adaSession)).reply(id);
-            };
+            Runnable keepOccupied = present(ada, occupied);
             awaitIdle(keepOccupied, room, chatty);
             // a recent event, published on the other node: the sweeping node knows it only from the engine
             ada.send(Fixtures.publish(chatty, "p", "{\"text\":\"still here\"}")).reply("p");
