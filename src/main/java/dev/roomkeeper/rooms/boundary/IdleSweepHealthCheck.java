@@ -27,17 +27,25 @@ public class IdleSweepHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         long now = System.currentTimeMillis();
-        long interval = sweeper.interval().toMillis();
         long lastFired = sweeper.lastFired();
-        long sinceFired = now - (lastFired == 0 ? sweeper.deployedAt() : lastFired);
         long runningSince = sweeper.runningSince();
-        long runningFor = runningSince == 0 ? 0 : now - runningSince;
-        boolean timerAlive = sinceFired <= 3 * interval + TIMER_SLACK.toMillis();
-        boolean notStuck = runningFor <= Math.max(MIN_STUCK.toMillis(), 4 * interval);
-        return HealthCheckResponse.named("roomkeeper-idle-room-sweep").status(timerAlive && notStuck)
-                .withData("intervalSeconds", interval / 1000)
+        return HealthCheckResponse.named("roomkeeper-idle-room-sweep")
+                .status(live(now, sweeper.interval(), lastFired, sweeper.deployedAt(), runningSince))
+                .withData("intervalSeconds", sweeper.interval().toSeconds())
                 .withData("lastFiredAgoMs", lastFired == 0 ? -1 : now - lastFired)
-                .withData("runningForMs", runningFor)
+                .withData("runningForMs", runningSince == 0 ? 0 : now - runningSince)
                 .build();
+    }
+
+    /**
+     * @param lastFired    epoch ms the timer last fired, 0 before it first did
+     * @param runningSince epoch ms the current run started, 0 when none is going on
+     */
+    static boolean live(long now, Duration interval, long lastFired, long deployedAt, long runningSince) {
+        long sinceFired = now - (lastFired == 0 ? deployedAt : lastFired);
+        long runningFor = runningSince == 0 ? 0 : now - runningSince;
+        boolean timerAlive = sinceFired <= 3 * interval.toMillis() + TIMER_SLACK.toMillis();
+        boolean notStuck = runningFor <= Math.max(MIN_STUCK.toMillis(), 4 * interval.toMillis());
+        return timerAlive && notStuck;
     }
 }

@@ -291,6 +291,23 @@ class IdleSweepTest {
         }
     }
 
+    @Test
+    void theIntervalAndTheRetentionHaveDefaultsAndBoundsAndABadValueFallsBackToTheDefault() {
+        assertEquals(Duration.ofMinutes(15), sweep.interval());
+        assertEquals(Duration.ofDays(30), sweep.retention);
+        for (String[] setting : new String[][]{
+                {"PT1M", "P1D", "PT1M", "P1D"}, {"PT24H", "P365D", "PT24H", "P365D"},
+                {"PT59S", "PT23H", "PT15M", "P30D"}, {"P2D", "P366D", "PT15M", "P30D"}, {"often", "forever", "PT15M", "P30D"}}) {
+            IdleSweep configured = new IdleSweep();
+            configured.metrics = new dev.roomkeeper.testing.CountingMetrics().registry();
+            configured.intervalSetting = setting[0];
+            configured.retentionSetting = setting[1];
+            configured.init();
+            assertEquals(Duration.parse(setting[2]), configured.interval(), setting[0]);
+            assertEquals(Duration.parse(setting[3]), configured.retention, setting[1]);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
