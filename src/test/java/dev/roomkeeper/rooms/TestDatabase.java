@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms;
 
+import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.Invite;
 import dev.roomkeeper.rooms.entity.Membership;
 import dev.roomkeeper.rooms.entity.Room;
@@ -67,7 +68,7 @@ public final class TestDatabase {
 
     /** Hibernate over the rooms entities on an already migrated database, for a second connection pool. */
     public static SessionFactory rooms(String url) {
-        return sessionFactory(url, Room.class, Membership.class, Invite.class);
+        return sessionFactory(url, Room.class, Membership.class, Invite.class, IdleSweepRun.class);
     }
 
     /** The properties of the {@code roomkeeper} unit in META-INF/persistence.xml. */

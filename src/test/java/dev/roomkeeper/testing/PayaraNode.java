@@ -20,9 +20,14 @@ public final class PayaraNode implements Node, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PayaraNode.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
-    /** What the tests start with: small, quick to boot, one GC thread. */
+    /**
+     * What the tests start with: small, quick to boot, one GC thread; and, as the README asks of every node,
+     * without Hazelcast's own shutdown hook, so that a graceful stop lets the application write what it holds
+     * (otherwise Hazelcast stops in parallel and the connection pool refuses connections).
+     */
     public static final List<String> TEST_JVM_OPTIONS =
-            List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+            List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                    "-Dhazelcast.shutdownhook.enabled=false");
 
     private final String name;
     private final int port;
@@ -46,6 +51,11 @@ public final class PayaraNode implements Node, AutoCloseable {
         this.properties = properties;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.log = workdir().resolve(name + ".log");
+        try {
+            Files.deleteIfExists(log); // a node's log holds this run's starts only, each appended
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Path workdir() {
@@ -76,7 +86,7 @@ public final class PayaraNode implements Node, AutoCloseable {
         long begin = System.nanoTime();
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Payara Micro for " + name, e);
         }

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
@@ -52,6 +53,16 @@ public final class Servers {
         return embedded;
     }
 
+    /**
+     * Stops the embedded node gracefully (as an operator's restart does: the application flushes what it
+     * holds in memory) and starts it again on the same database and port. Costs a Payara boot (20-35 s).
+     */
+    public static synchronized PayaraNode restartEmbedded() {
+        PayaraNode node = embedded();
+        node.close();
+        return node.start();
+    }
+
     public static synchronized PayaraNode nodeA() {
         startCluster();
         return nodeA;
@@ -78,6 +89,23 @@ public final class Servers {
     public static synchronized Map<String, String> clusterSettings() {
         startInfrastructure();
         return clusterProperties();
+    }
+
+    /**
+     * A node on the shared PostgreSQL and Redis (without starting node A and B), with {@code overrides} on top
+     * of the cluster's settings and the given JVM options: for measurements. The caller owns and closes it.
+     */
+    public static synchronized PayaraNode benchNode(String name, Map<String, String> overrides, List<String> jvmOptions) {
+        startInfrastructure();
+        Map<String, String> props = clusterProperties();
+        props.putAll(overrides);
+        return new PayaraNode(name, props, jvmOptions).start();
+    }
+
+    /** The JDBC URL (user in it) of the shared PostgreSQL's database the cluster nodes use. */
+    public static synchronized String postgresUrl() {
+        startInfrastructure();
+        return postgres.getJdbcUrl("postgres", "postgres");
     }
 
     public static synchronized int redisPort() {
@@ -165,6 +193,12 @@ public final class Servers {
         // short presence timings so expiry and grace are observable in seconds, not minutes
         props.put("roomkeeper.presence.min-heartbeat-interval", "PT1S");
         props.put("roomkeeper.presence.reconnect-grace", RECONNECT_GRACE.toString());
+        // rooms go idle after 10 s without activity, so invite refusals and the idle sweep are observable in
+        // seconds: every test uses its rooms within seconds of making them (a test that waits must keep them
+        // busy). The sweep's timer never fires in a run (the first run would be a day after boot): tests run it
+        // through the admin API, so a sweep never closes another test's room behind its back.
+        props.put("roomkeeper.rooms.inactivity-window", "PT10S");
+        props.put("roomkeeper.rooms.idle-sweep-interval", "PT24H");
         return props;
     }
 

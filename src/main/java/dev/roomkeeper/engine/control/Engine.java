@@ -4,6 +4,7 @@ import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
 
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,21 @@ public interface Engine extends AutoCloseable {
 
     /** The room's current epoch and latest seq. */
     StreamPosition position(String room);
+
+    /**
+     * When the room's latest event was published (epoch ms, the publishing node's clock), as long as the
+     * engine still holds the room's stream; empty when it holds none (never published, idle for longer
+     * than the stream's idle TTL, or released). On Redis every node gives the same answer. Never creates
+     * anything: asking about a room costs no memory or key.
+     */
+    OptionalLong lastEventAt(String room);
+
+    /**
+     * Forgets the room's stream: counter, epoch and history. For closed rooms, once their last event
+     * ({@code room.closed}) has been published: nobody can subscribe to a closed room, so nothing will read
+     * it again. A later publish to the room would start a new stream (new epoch, seq 1).
+     */
+    void release(String room);
 
     /** Registers this node's listener; called for every event of every room, in seq order per room. */
     void listen(Consumer<RoomEvent> listener);

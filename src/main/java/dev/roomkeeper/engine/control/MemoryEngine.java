@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +73,7 @@ public class MemoryEngine implements Engine {
             RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now);
             stream.history.addLast(event);
             stream.touched = now;
+            stream.lastEventAt = now;
             trim(stream, now);
             for (Consumer<RoomEvent> listener : listeners) {
                 try {
@@ -102,6 +104,24 @@ public class MemoryEngine implements Engine {
     @Override
     public StreamPosition position(String room) {
         return inRoom(room, LockedRoom::position);
+    }
+
+    @Override
+    public OptionalLong lastEventAt(String room) {
+        RoomStream stream = streams.get(room);
+        long last = stream == null ? 0 : stream.lastEventAt;
+        return last == 0 ? OptionalLong.empty() : OptionalLong.of(last);
+    }
+
+    @Override
+    public void release(String room) {
+        RoomStream stream = streams.get(room);
+        if (stream != null) {
+            // removed under the lock, as forgetIdleRooms does, so whoever holds a room's lock holds its current stream
+            synchronized (stream) {
+                streams.remove(room, stream);
+            }
+        }
     }
 
     @Override
@@ -166,5 +186,7 @@ public class MemoryEngine implements Engine {
         final ArrayDeque<RoomEvent> history = new ArrayDeque<>();
         long seq;
         long touched = settings.clock().millis();
+        /** Written under the stream's lock, read without it by {@link #lastEventAt}; 0 before the first event. */
+        volatile long lastEventAt;
     }
 }

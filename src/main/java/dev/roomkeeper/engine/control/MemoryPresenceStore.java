@@ -80,6 +80,7 @@ public class MemoryPresenceStore implements PresenceStore {
                 return kind == null ? Optional.empty() : Optional.of(publish(locked, kind, session, null));
             }
             boolean first = !presence.users.containsKey(userId);
+            boolean roomWasEmpty = presence.users.isEmpty();
             PresenceSession session = new PresenceSession(sessionId, userId, newMeta, SessionState.ONLINE, now, deadline);
             put(room, presence, null, session);
             if (!first) {
@@ -87,7 +88,11 @@ public class MemoryPresenceStore implements PresenceStore {
             }
             presence.lastDisconnected.remove(userId);
             roomsByUser.compute(userId, (u, rooms) -> with(rooms, room));
-            return Optional.of(publish(locked, ChangeKind.USER_JOINED, session, null));
+            PresenceChange joined = publish(locked, ChangeKind.USER_JOINED, session, null);
+            if (roomWasEmpty) {
+                joined = joined.withOccupancy(locked.publish(PresenceChange.OCCUPIED, PresenceEventData.occupied(now)));
+            }
+            return Optional.of(joined);
         });
     }
 
@@ -231,6 +236,31 @@ public class MemoryPresenceStore implements PresenceStore {
         });
     }
 
+    /** Read without the room's lock: the count is written under it, after every change of the room's users. */
+    @Override
+    public int usersPresent(String room) {
+        RoomPresence presence = rooms.get(room);
+        return presence == null ? 0 : presence.present;
+    }
+
+    @Override
+    public void release(String room) {
+        requireOneLine(room, "room");
+        if (!rooms.containsKey(room)) {
+            return;
+        }
+        engine.inRoom(room, locked -> {
+            RoomPresence presence = rooms.get(room);
+            if (presence != null) {
+                presence.lastDisconnected.clear();
+                if (presence.users.isEmpty()) {
+                    rooms.remove(room);
+                }
+            }
+            return null;
+        });
+    }
+
     @Override
     public List<String> roomsOf(String userId) {
         return roomsByUser.getOrDefault(userId, Set.of()).stream().sorted().toList();
@@ -268,6 +298,7 @@ public class MemoryPresenceStore implements PresenceStore {
         }
         due.add(Due.of(room, session));
         presence.users.computeIfAbsent(session.userId(), u -> new TreeMap<>()).put(session.sessionId(), session);
+        presence.present = presence.users.size();
     }
 
     private PresenceChange end(MemoryEngine.LockedRoom locked, String room, RoomPresence presence,
@@ -285,8 +316,13 @@ public class MemoryPresenceStore implements PresenceStore {
         presence.lastWrite = now;
         presence.lastDisconnected.put(userId, now);
         roomsByUser.computeIfPresent(userId, (u, rooms) -> without(rooms, room));
+        presence.present = presence.users.size();
         RoomEvent event = locked.publish(ChangeKind.USER_LEFT.eventType(), PresenceEventData.left(session, reason, now));
-        return new PresenceChange(room, userId, session, ChangeKind.USER_LEFT, reason, event);
+        PresenceChange left = new PresenceChange(room, userId, session, ChangeKind.USER_LEFT, reason, event);
+        if (presence.users.isEmpty()) {
+            left = left.withOccupancy(locked.publish(PresenceChange.VACATED, PresenceEventData.vacated(reason, now)));
+        }
+        return left;
     }
 
     private static PresenceChange publish(MemoryEngine.LockedRoom locked, ChangeKind kind, PresenceSession session,
@@ -358,6 +394,8 @@ public class MemoryPresenceStore implements PresenceStore {
         final Map<String, Map<String, PresenceSession>> users = new TreeMap<>();
         final Map<String, Long> lastDisconnected = new HashMap<>();
         long lastWrite;
+        /** users.size(), written under the room's lock, read without it ({@link #usersPresent}) */
+        volatile int present;
 
         PresenceSession session(String userId, String sessionId) {
             Map<String, PresenceSession> sessions = users.get(userId);

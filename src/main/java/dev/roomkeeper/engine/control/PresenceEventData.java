@@ -12,6 +12,8 @@ import dev.roomkeeper.presence.entity.PresenceSession;
  * presence.join   {"userId":U,"sessionId":S,"state":"online","joinedAt":ms,"meta":{..}}
  * presence.update {"userId":U,"sessionId":S,"change":C,"state":St,"joinedAt":ms,"meta":{..}[,"reason":R]}
  * presence.leave  {"userId":U,"sessionId":S,"reason":R,"lastDisconnected":ms}
+ * room.occupied   {"at":ms}
+ * room.vacated    {"at":ms,"reason":R}
  * </pre>
  */
 final class PresenceEventData {
@@ -53,6 +55,16 @@ final class PresenceEventData {
     static String left(PresenceSession session, LeaveReason reason, long lastDisconnected) {
         return "{\"userId\":" + quote(session.userId()) + ",\"sessionId\":" + quote(session.sessionId())
                 + ",\"reason\":\"" + reason.wireName() + "\",\"lastDisconnected\":" + lastDisconnected + "}";
+    }
+
+    /** The data of a {@code room.occupied}: when the first user arrived. */
+    static String occupied(long at) {
+        return "{\"at\":" + at + "}";
+    }
+
+    /** The data of a {@code room.vacated}: when, and why, the last user present left. */
+    static String vacated(LeaveReason reason, long at) {
+        return "{\"at\":" + at + ",\"reason\":\"" + reason.wireName() + "\"}";
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -126,6 +127,23 @@ public class RedisEngine implements Engine {
             return {epoch or false, seq, history}
             """;
 
+    /**
+     * The time of a room's latest event, read from the tail of its history (the wire format's fourth
+     * field), so that only a number crosses the network and publishing writes nothing extra. KEYS: the
+     * history. Returns the time as text, or false when the room has no history.
+     */
+    static final String LAST_EVENT_SCRIPT = """
+            local event = redis.call('LINDEX', KEYS[1], -1)
+            if not event then
+              return false
+            end
+            local a = string.find(event, '\\n', 1, true)
+            local b = string.find(event, '\\n', a + 1, true)
+            local c = string.find(event, '\\n', b + 1, true)
+            local d = string.find(event, '\\n', c + 1, true)
+            return string.sub(event, c + 1, d - 1)
+            """;
+
     private final EngineSettings settings;
     private final RedisSettings redis;
     private final String channel;
@@ -134,6 +152,7 @@ public class RedisEngine implements Engine {
     private final JedisClientConfig subscriberConfig;
     private final Script publishScript = new Script(PUBLISH_SCRIPT);
     private final Script readScript = new Script(READ_SCRIPT);
+    private final Script lastEventScript = new Script(LAST_EVENT_SCRIPT);
     private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
 
     /** Per room, what this node delivered last; written only by the subscriber thread. */
@@ -175,7 +194,7 @@ public class RedisEngine implements Engine {
         this.subscriberConfig = clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId() + "-sub");
         this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
         this.lastSweep = settings.clock().millis();
-        loadScripts(List.of(publishScript, readScript));
+        loadScripts(List.of(publishScript, readScript, lastEventScript));
         this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
         subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
         subscriber.start();
@@ -224,6 +243,20 @@ public class RedisEngine implements Engine {
     public StreamPosition position(String room) {
         Snapshot snapshot = read(room, true, -1);
         return new StreamPosition(snapshot.epoch(), snapshot.seq());
+    }
+
+    @Override
+    public OptionalLong lastEventAt(String room) {
+        requireOneLine(room, "room");
+        Object time = run(lastEventScript, List.of(keys(room).get(2)), List.of());
+        return time instanceof String millis ? OptionalLong.of(Long.parseLong(millis)) : OptionalLong.empty();
+    }
+
+    /** Deletes the room's seq, epoch and history keys in one command (they share a hash slot). */
+    @Override
+    public void release(String room) {
+        requireOneLine(room, "room");
+        pool.del(keys(room).toArray(String[]::new));
     }
 
     @Override

@@ -49,10 +49,14 @@ public class RedisPresenceStore implements PresenceStore {
      * A session record is five fields joined by newlines: state, joinedAt, user id and session id as
      * quoted JSON strings (quoted once, in Java, by {@link PresenceEventData#quote}, so event data is
      * concatenated, never escaped in Lua), and the metadata last. Its deadline lives only in the
-     * deadlines set. Each mutating script returns a list of rows, one per published event: kind, seq,
-     * data, field, state, joinedAt, meta, deadline.
+     * deadlines set. Each mutating script returns a list of rows, one per presence event: kind, seq,
+     * data, field, state, joinedAt, meta, deadline, and, when the room's occupancy changed with it, the seq
+     * and data of the {@code room.occupied} or {@code room.vacated} published right after it. The room is
+     * occupied while its users hash is not empty: a join that makes {@code HLEN} 1 occupies it, a leave that
+     * makes it 0 vacates it.
      */
-    static final String LIBRARY = RedisEngine.PUBLISH_FUNCTION + KINDS + """
+    static final String LIBRARY = RedisEngine.PUBLISH_FUNCTION + KINDS
+            + "local OCCUPIED, VACATED = '" + PresenceChange.OCCUPIED + "', '" + PresenceChange.VACATED + "'\n" + """
             local K_SESSIONS, K_USERS, K_LAST, K_DEADLINES = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
             local ROOM, NOW, IDLE_TTL, PREFIX = ARGV[2], ARGV[3], ARGV[5], ARGV[7]
 
@@ -92,6 +96,12 @@ public class RedisPresenceStore implements PresenceStore {
               return PREFIX .. 'p:user:' .. string.sub(field, 1, string.find(field, '\\n', 1, true) - 1)
             end
 
+            -- publishes room.occupied or room.vacated after the event of row, and appends its seq and data to the row
+            local function with_occupancy(row, event_type, data)
+              row[9] = emit(event_type, data)
+              row[10] = data
+            end
+
             -- publishes a join or an update of session s
             local function publish_change(kind, s, deadline, reason)
               local k = KINDS[kind]
@@ -123,7 +133,11 @@ public class RedisPresenceStore implements PresenceStore {
               redis.call('SREM', user_key(s.field), ROOM)
               local data = '{"userId":' .. s.user .. ',"sessionId":' .. s.sid .. ',"reason":"' .. reason
                 .. '","lastDisconnected":' .. NOW .. '}'
-              return {'USER_LEFT', emit(KINDS.USER_LEFT[1], data), data, s.field, s.state, s.joined, s.meta, deadline}
+              local row = {'USER_LEFT', emit(KINDS.USER_LEFT[1], data), data, s.field, s.state, s.joined, s.meta, deadline}
+              if redis.call('HLEN', K_USERS) == 0 then
+                with_occupancy(row, VACATED, '{"at":' .. NOW .. ',"reason":"' .. reason .. '"}')
+              end
+              return row
             end
 
             local function end_all(sessions, reason)
@@ -162,7 +176,11 @@ public class RedisPresenceStore implements PresenceStore {
             end
             redis.call('HDEL', K_LAST, ARGV[8])
             redis.call('SADD', user_key(field), ROOM)
-            return {publish_change('USER_JOINED', s, ARGV[13])}
+            local row = publish_change('USER_JOINED', s, ARGV[13])
+            if redis.call('HLEN', K_USERS) == 1 then
+              with_occupancy(row, OCCUPIED, '{"at":' .. NOW .. '}')
+            end
+            return {row}
             """;
 
     /**
@@ -395,6 +413,19 @@ public class RedisPresenceStore implements PresenceStore {
     }
 
     @Override
+    public int usersPresent(String room) {
+        RedisEngine.requireOneLine(room, "room");
+        return Math.toIntExact(engine.pool().hlen(roomKey(room, "users")));
+    }
+
+    /** Deletes the room's {@code last} hash; the sessions and users hashes are already gone when nobody is present. */
+    @Override
+    public void release(String room) {
+        RedisEngine.requireOneLine(room, "room");
+        engine.pool().del(roomKey(room, "last"));
+    }
+
+    @Override
     public List<String> roomsOf(String userId) {
         return engine.pool().smembers(prefix + "p:user:" + userId).stream().sorted().toList();
     }
@@ -420,15 +451,15 @@ public class RedisPresenceStore implements PresenceStore {
         if (rows.isEmpty()) {
             return List.of();
         }
-        engine.countPublished(rows.size());
         List<PresenceChange> changes = new ArrayList<>(rows.size());
         for (Object row : rows) {
             changes.add(change(room, now, (List<?>) row, reason));
         }
+        engine.countPublished(changes.stream().mapToInt(c -> c.events().size()).sum());
         return changes;
     }
 
-    /** A row: kind, seq, data, field, state, joinedAt, meta, deadline. */
+    /** A row: kind, seq, data, field, state, joinedAt, meta, deadline[, occupancy seq, occupancy data]. */
     private static PresenceChange change(String room, long now, List<?> row, LeaveReason reason) {
         ChangeKind kind = ChangeKind.valueOf((String) row.get(0));
         String field = (String) row.get(3);
@@ -437,18 +468,24 @@ public class RedisPresenceStore implements PresenceStore {
         PresenceSession session = new PresenceSession(field.substring(split + 1), userId, (String) row.get(6),
                 state((String) row.get(4)), Long.parseLong((String) row.get(5)), millis((String) row.get(7)));
         RoomEvent event = new RoomEvent(room, (Long) row.get(1), kind.eventType(), (String) row.get(2), now);
-        return new PresenceChange(room, userId, session, kind, kind.sessionEnded() ? reason : null, event);
+        RoomEvent occupancy = row.size() < 10 ? null : new RoomEvent(room, (Long) row.get(8),
+                kind == ChangeKind.USER_JOINED ? PresenceChange.OCCUPIED : PresenceChange.VACATED, (String) row.get(9), now);
+        return new PresenceChange(room, userId, session, kind, kind.sessionEnded() ? reason : null, event, occupancy);
     }
 
     private List<String> keys(String room) {
         List<String> keys = new ArrayList<>(7);
         keys.addAll(engine.keys(room));
-        String slot = prefix + "{" + room + "}:p:";
-        keys.add(slot + "sessions");
-        keys.add(slot + "users");
-        keys.add(slot + "last");
+        keys.add(roomKey(room, "sessions"));
+        keys.add(roomKey(room, "users"));
+        keys.add(roomKey(room, "last"));
         keys.add(deadlinesKey);
         return keys;
+    }
+
+    /** One of the room's presence keys: {@code sessions}, {@code users} or {@code last}. */
+    private String roomKey(String room, String name) {
+        return prefix + "{" + room + "}:p:" + name;
     }
 
     private List<String> args(String room, long now, String... operation) {

@@ -3,12 +3,14 @@ package dev.roomkeeper.platform.control;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 
-/** Counters held in memory and gauges ignored: what {@link Meters} falls back to, and what tests read. */
+/** Counters and gauges held in memory: what {@link Meters} falls back to, and what tests read. */
 final class MemoryMeters implements Meters.Backend {
 
     private final Map<String, Meters.Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -22,7 +24,13 @@ final class MemoryMeters implements Meters.Backend {
 
     @Override
     public <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
-        // nothing collects gauges here
+        gauges.put(name, () -> value.applyAsDouble(source));
+    }
+
+    /** The gauge's reading now, or NaN when no gauge has that name. */
+    double read(String name) {
+        DoubleSupplier gauge = gauges.get(name);
+        return gauge == null ? Double.NaN : gauge.getAsDouble();
     }
 
     private static final class Count implements Meters.Counter {

@@ -96,6 +96,14 @@ public class Meters {
         backend.gauge(name, source, value);
     }
 
+    /**
+     * A gauge's reading now, where this bean can read it back: only for {@link #inMemory()} meters (tests);
+     * NaN otherwise, or when no gauge has that name.
+     */
+    public double gauge(String name) {
+        return backend instanceof MemoryMeters memory ? memory.read(name) : Double.NaN;
+    }
+
     /** Which API records the metrics: {@code microprofile-metrics}, {@code micrometer} or {@code memory}. */
     public String backend() {
         return backend.name();

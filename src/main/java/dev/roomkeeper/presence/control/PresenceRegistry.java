@@ -11,6 +11,7 @@ import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.rooms.control.RoomActivity;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
@@ -21,7 +22,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.JsonObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -53,6 +53,9 @@ public class PresenceRegistry {
 
     @Inject
     RoomAccess access;
+
+    @Inject
+    RoomActivity activity;
 
     @Inject
     Event<PresenceChange> changes;
@@ -94,8 +97,10 @@ public class PresenceRegistry {
 
     private PresenceTokens tokens;
     private final Map<ChangeKind, Meters.Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    private final Map<LeaveReason, Meters.Counter> vacatedCounters = new EnumMap<>(LeaveReason.class);
     private Meters.Counter heartbeats;
     private Meters.Counter unknownHeartbeats;
+    private Meters.Counter occupied;
 
     @PostConstruct
     void init() {
@@ -105,6 +110,10 @@ public class PresenceRegistry {
         metrics.gauge("roomkeeper.presence.sessions", store, PresenceStore::sessionCount);
         for (ChangeKind kind : ChangeKind.values()) {
             changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", "kind", kind.name().toLowerCase()));
+        }
+        occupied = metrics.counter("roomkeeper.rooms.occupied");
+        for (LeaveReason reason : LeaveReason.values()) {
+            vacatedCounters.put(reason, metrics.counter("roomkeeper.rooms.vacated", "reason", reason.wireName()));
         }
     }
 
@@ -138,6 +147,7 @@ public class PresenceRegistry {
         if (!alive) {
             store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
         }
+        activity.touch(granted.roomId(), System.currentTimeMillis()); // a refresh changes nothing, but is activity
         PresenceSnapshot snapshot = store.snapshot(granted.roomId());
         // the token names this session from its start to its end: a later session with the same id gets another
         long joinedAt = find(snapshot, caller.userId(), sessionId).map(PresenceSession::joinedAt).orElse(0L);
@@ -156,7 +166,9 @@ public class PresenceRegistry {
         heartbeats.inc();
         PresenceStore.Heartbeat beat = store.heartbeat(roomId, userId, sessionId, deadline(interval));
         beat.change().ifPresent(this::record);
-        if (!beat.known()) {
+        if (beat.known()) {
+            activity.touch(roomId, System.currentTimeMillis()); // a map update; written in the next batch
+        } else {
             unknownHeartbeats.inc();
         }
         return beat.known();
@@ -226,13 +238,14 @@ public class PresenceRegistry {
     }
 
     /** Kicked members leave at once; closed rooms empty; a new role reaches the member's sessions. */
-    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 200)
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.CLEAN_UP)
                       RoomChange change) {
         try {
             if (change instanceof RoomChange.MemberRemoved removed) {
                 store.leaveUser(removed.roomId(), removed.userId(), LeaveReason.KICKED).forEach(this::record);
             } else if (change instanceof RoomChange.Closed closed) {
                 store.clearRoom(closed.roomId(), LeaveReason.CLOSED).forEach(this::record);
+                store.release(closed.roomId());
             } else if (change instanceof RoomChange.MemberRoleChanged changed) {
                 applyRole(changed.roomId(), changed.userId(), changed.role());
             }
@@ -275,8 +288,16 @@ public class PresenceRegistry {
 
     private void record(PresenceChange change) {
         changeCounters.get(change.kind()).inc();
+        activity.touch(change.room(), change.event().time());
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
             metrics.counter("roomkeeper.presence.leaves", "reason", change.reason().wireName()).inc();
+        }
+        if (change.occupancy() != null) {
+            if (PresenceChange.OCCUPIED.equals(change.occupancy().type())) {
+                occupied.inc();
+            } else if (change.reason() != null) {
+                vacatedCounters.get(change.reason()).inc();
+            }
         }
         // synchronous on purpose: observers only enqueue (attendance), and an asynchronous CDI event
         // costs a managed-executor task with a context capture per change

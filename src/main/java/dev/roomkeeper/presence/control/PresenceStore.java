@@ -16,6 +16,14 @@ import java.util.Optional;
  *
  * <p>Times are epoch milliseconds from the store's clock. A heartbeat never publishes an event unless it
  * revives a reconnecting session, and never touches the database.
+ *
+ * <p><b>Occupancy.</b> A room is occupied while at least one user has a session in it (a reconnecting
+ * session counts). In the same atomic step as the change, the store publishes {@code room.occupied}
+ * ({@code {"at":ms}}) right after the {@code presence.join} of the first user present, and
+ * {@code room.vacated} ({@code {"at":ms,"reason":R}}, R the leave's reason) right after the
+ * {@code presence.leave} of the last one, whatever ended it (left, expired, kicked, closed); the change
+ * carries it as {@link PresenceChange#occupancy()}. So occupied and vacated strictly alternate on a room's
+ * stream, and always agree with whether its presence is empty.
  */
 public interface PresenceStore {
 
@@ -63,6 +71,18 @@ public interface PresenceStore {
 
     /** The room's presence with the stream seq it is valid at. */
     PresenceSnapshot snapshot(String room);
+
+    /**
+     * How many users are present in the room (reconnecting sessions count): 0 means unoccupied. Cheap (one
+     * {@code HLEN} on Redis, a field read in memory) and creates nothing for rooms nobody is in.
+     */
+    int usersPresent(String room);
+
+    /**
+     * Forgets what is left of a room's presence after {@link #clearRoom}: who was last seen when. For closed
+     * rooms. Sessions still present (none, after a clear) are left alone.
+     */
+    void release(String room);
 
     /** The rooms where the user has at least one live session. */
     List<String> roomsOf(String userId);

@@ -3,11 +3,14 @@ package dev.roomkeeper.rooms.boundary;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.entity.Problem;
 import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.rooms.control.RoomActivity;
 import dev.roomkeeper.rooms.control.RoomDirectory;
+import dev.roomkeeper.rooms.control.RoomProblems;
 import dev.roomkeeper.rooms.entity.CloseRoomRequest;
 import dev.roomkeeper.rooms.entity.CreateRoomRequest;
 import dev.roomkeeper.rooms.entity.Page;
 import dev.roomkeeper.rooms.entity.PageRequest;
+import dev.roomkeeper.rooms.entity.RoomActivityResponse;
 import dev.roomkeeper.rooms.entity.RoomFilter;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import jakarta.enterprise.context.RequestScoped;
@@ -48,6 +51,9 @@ public class RoomsResource {
 
     @Inject
     RoomAccess access;
+
+    @Inject
+    RoomActivity activity;
 
     @Context
     SecurityContext security;
@@ -105,11 +111,39 @@ public class RoomsResource {
     @APIResponse(responseCode = "409", description = "The room is closed (members only; admins still see it)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RoomResponse get(@Parameter(description = "The room's id or slug") @PathParam("room") String room) {
+        return directory.get(readable(room));
+    }
+
+    @GET
+    @Path("{room}/activity")
+    @Operation(summary = "Whether a room is still active",
+            description = "Members (by membership or a room grant in their token) and admins. The room's last "
+                    + "activity (events, presence, invites; now while anyone is present), when it will count as "
+                    + "idle unless something happens (its invite links then stop working and the idle sweep "
+                    + "closes it), and who is present.")
+    @APIResponse(responseCode = "200", description = "The room's activity",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RoomActivityResponse.class)))
+    @APIResponse(responseCode = "401", description = "No valid bearer token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin nor a member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such room",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The room is closed (members only; admins still see it)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "activity-unavailable: the engine cannot be asked right now",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RoomActivityResponse activity(@Parameter(description = "The room's id or slug") @PathParam("room") String room) {
+        return activity.report(directory.lookup(readable(room)).orElseThrow(() -> RoomProblems.noRoom(room)));
+    }
+
+    /**
+     * How the caller may name the room to read it: admins any room as sent (open or closed); anyone else
+     * through {@link RoomAccess} (open room, membership or token grant), by its id.
+     */
+    private String readable(String room) {
         Caller caller = Requests.caller(security);
-        if (Requests.isAdmin(security)) {
-            return directory.get(room);
-        }
-        return directory.get(access.resolve(room, caller).roomId());
+        return Requests.isAdmin(security) ? room : access.resolve(room, caller).roomId();
     }
 
     @POST
@@ -126,10 +160,10 @@ public class RoomsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RoomResponse close(@Parameter(description = "The room's id or slug") @PathParam("room") String room,
                               CloseRoomRequest request) {
-        Requests.admin(security);
+        Caller admin = Requests.admin(security);
         if (request != null) {
             Requests.requireValid(request.fieldErrors());
         }
-        return directory.close(room, request == null ? null : request.reason());
+        return directory.close(room, request == null ? null : request.reason(), admin.userId());
     }
 }

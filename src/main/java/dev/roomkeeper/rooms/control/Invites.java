@@ -96,7 +96,8 @@ public class Invites {
 
     /**
      * Creates an invite to an open room and answers it with its token, the one time the token is shown.
-     * Counts as activity in the room, so a new link works for at least one inactivity window.
+     * Counts as activity in the room, written with the invite, so a new link works for at least one
+     * inactivity window on every node.
      *
      * @param admin whether the caller is an admin (any room, any role); otherwise they must be a host of the room
      * @throws ProblemException 400 for invalid fields, an expiry in the past or beyond the longest lifetime;
@@ -124,7 +125,7 @@ public class Invites {
         Invite invite = new Invite(UUID.randomUUID().toString(), room.getId(), InviteTokens.hash(token), role,
                 asked.maxUses(), expiresAt, caller.userId(), now);
         em.persist(invite);
-        activity.touch(room.getId(), now);
+        activity.persist(room.getId(), now);
         LOG.fine(() -> "invite " + invite.getId() + " to room " + room.getId() + " as " + role.wireName()
                 + " created by " + caller.userId());
         return new CreatedInviteResponse(invite.getId(), token, room.getId(), room.getSlug(), role.wireName(),
@@ -201,7 +202,7 @@ public class Invites {
             }
             invite.countUse();
         }
-        activity.touch(room.getId(), now);
+        activity.persist(room.getId(), now);
         LOG.fine(() -> caller.userId() + " redeemed invite " + invite.getId() + " of room " + room.getId()
                 + ": " + outcome);
         Role role = outcome == Outcome.ALREADY_MEMBER ? held : invite.getRole();
@@ -220,10 +221,13 @@ public class Invites {
         Invite invite = byToken(token, LockModeType.NONE).orElseThrow(RoomProblems::inviteNotFound);
         Room room = rooms.lookup(invite.getRoomId()).orElseThrow(RoomProblems::inviteNotFound);
         Role held = memberships.roleOf(room.getId(), caller.userId()).orElse(granted(caller, room));
-        Optional<InviteRefusal> refusal = refusal(invite, room, held, now());
+        RoomActivity.Reading reading = activity.read(room);
+        Optional<InviteRefusal> refusal = InviteRules.refusal(invite, room.isOpen(), held, now(),
+                () -> activity.idle(reading));
         return new InvitePreviewResponse(refusal.isEmpty(), refusal.map(InviteRefusal::type).orElse(null),
                 refusal.map(r -> r.message(activity.window())).orElse(null), room.getSlug(), room.getTitle(),
-                invite.getRole().wireName(), invite.getExpiresAt(), invite.getUses(), invite.getMaxUses());
+                invite.getRole().wireName(), invite.getExpiresAt(), invite.getUses(), invite.getMaxUses(),
+                reading.lastActivity(), activity.inactiveAt(reading.lastActivity()));
     }
 
     /** What is wrong with a request, its clock- and configuration-dependent rules included. */
@@ -243,7 +247,7 @@ public class Invites {
     }
 
     private Optional<InviteRefusal> refusal(Invite invite, Room room, Role held, Instant now) {
-        return InviteRules.refusal(invite, room.isOpen(), held, now, () -> activity.idle(room.getId()));
+        return InviteRules.refusal(invite, room.isOpen(), held, now, () -> activity.idle(room));
     }
 
     /**

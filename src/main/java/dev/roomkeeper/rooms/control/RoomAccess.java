@@ -123,7 +123,7 @@ public class RoomAccess {
     }
 
     /** Drops what this node cached about a room or a membership once a change to it has committed. */
-    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION)
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.FORGET)
                   RoomChange change) {
         if (change instanceof RoomChange.Created created) {
             forgetRoom(created.roomId(), created.slug());

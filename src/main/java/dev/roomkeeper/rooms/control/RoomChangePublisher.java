@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.rooms.entity.Room;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.stream.control.RoomEvents;
 import jakarta.annotation.Priority;
@@ -7,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
@@ -33,7 +33,7 @@ public class RoomChangePublisher {
     @Inject
     RoomEvents events;
 
-    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 100)
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.ANNOUNCE)
                   RoomChange change) {
         eventFor(change).ifPresent(event -> {
             try {
@@ -55,6 +55,8 @@ public class RoomChangePublisher {
                 data.add("reason", closed.reason());
             }
             data.add("closedAt", closed.closedAt().toString());
+            // members learn whether an admin or the idle sweep closed it, never which admin
+            data.add("closedBy", Room.CLOSED_BY_IDLE_SWEEP.equals(closed.closedBy()) ? closed.closedBy() : "admin");
             return Optional.of(new StreamEvent("room.closed", data.build()));
         }
         if (change instanceof RoomChange.MemberAdded added) {

@@ -3,6 +3,7 @@ package dev.roomkeeper.rooms.control;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem;
 import dev.roomkeeper.rooms.entity.CreateRoomRequest;
+import dev.roomkeeper.rooms.entity.IdleCandidate;
 import dev.roomkeeper.rooms.entity.Kind;
 import dev.roomkeeper.rooms.entity.Page;
 import dev.roomkeeper.rooms.entity.PageRequest;
@@ -10,6 +11,7 @@ import dev.roomkeeper.rooms.entity.Room;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomFilter;
 import dev.roomkeeper.rooms.entity.RoomResponse;
+import dev.roomkeeper.rooms.entity.RoomState;
 import dev.roomkeeper.rooms.entity.Slug;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -35,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -139,9 +142,11 @@ public class RoomDirectory {
     /**
      * Closes the room for good and announces {@code room.closed}. Closing a closed room changes nothing
      * and answers the room as it is.
+     *
+     * @param closedBy the admin's user id (or {@link Room#CLOSED_BY_IDLE_SWEEP})
      */
     @Transactional
-    public RoomResponse close(String ref, String reason) {
+    public RoomResponse close(String ref, String reason, String closedBy) {
         String why = reason == null || reason.isBlank() ? null : reason.strip();
         if (why != null && why.length() > Room.MAX_CLOSE_REASON_LENGTH) {
             throw RoomProblems.invalid("reason", "size must be between 0 and " + Room.MAX_CLOSE_REASON_LENGTH);
@@ -149,11 +154,60 @@ public class RoomDirectory {
         Room room = lookup(ref).orElseThrow(() -> RoomProblems.noRoom(ref));
         // re-read under a row lock so two concurrent closes do not both announce
         em.refresh(room, LockModeType.PESSIMISTIC_WRITE);
-        if (room.close(why, now())) {
-            LOG.fine(() -> "room " + room.getId() + " closed");
-            changes.fire(new RoomChange.Closed(room.getId(), room.getSlug(), why, room.getClosedAt()));
-        }
+        closeLocked(room, why, closedBy);
         return room.toResponse();
+    }
+
+    /**
+     * Closes the open room with id {@code roomId} if {@code stillToClose} says so once the room's row is
+     * locked ({@code SELECT ... FOR UPDATE SKIP LOCKED}) and read afresh: of several nodes sweeping at once,
+     * exactly one closes and announces a room, and a room that became active since it was picked is left
+     * open. A row another transaction holds is skipped rather than waited for: that is another node's sweep
+     * (which decides for it), or activity being written, or an admin closing it; so sweeping nodes share a
+     * backlog instead of queueing behind each other on the same rooms.
+     *
+     * @return the closed room, or empty when there is no such open room, its row is locked, or the check said no
+     */
+    @Transactional
+    public Optional<RoomResponse> closeIf(String roomId, String reason, String closedBy, Predicate<Room> stillToClose) {
+        // native, because Hibernate's H2 dialect drops SKIP LOCKED (PostgreSQL and H2 both support it)
+        boolean locked = !em.createNativeQuery("select id from room where id = ?1 and state = 'open' for update skip locked")
+                .setParameter(1, roomId)
+                .getResultList().isEmpty();
+        Room room = locked ? em.find(Room.class, roomId) : null; // read under the lock: this transaction's first read
+        if (room == null || !room.isOpen() || !stillToClose.test(room)) {
+            return Optional.empty();
+        }
+        closeLocked(room, reason, closedBy);
+        return Optional.of(room.toResponse());
+    }
+
+    /**
+     * Open rooms whose persisted last activity is before {@code cutoff}, oldest first (ties by id), after
+     * {@code after} (null for the first page). Served by the index {@code ix_room_state_activity}
+     * ({@code state, last_activity_at, id}): a range scan that stops after {@code limit} rows.
+     */
+    public List<IdleCandidate> idleCandidates(Instant cutoff, IdleCandidate after, int limit) {
+        // "at >= :at and (at > :at or id > :id)" rather than only the OR, so the index range starts at the cursor
+        String page = after == null ? ""
+                : " and r.lastActivityAt >= :afterAt and (r.lastActivityAt > :afterAt or r.id > :afterId)";
+        TypedQuery<Object[]> query = em.createQuery("select r.id, r.lastActivityAt from Room r"
+                        + " where r.state = :open and r.lastActivityAt < :cutoff" + page
+                        + " order by r.lastActivityAt, r.id", Object[].class)
+                .setParameter("open", RoomState.OPEN)
+                .setParameter("cutoff", cutoff)
+                .setMaxResults(limit);
+        if (after != null) {
+            query.setParameter("afterAt", after.lastActivityAt()).setParameter("afterId", after.id());
+        }
+        return query.getResultStream().map(row -> new IdleCandidate((String) row[0], (Instant) row[1])).toList();
+    }
+
+    private void closeLocked(Room room, String reason, String closedBy) {
+        if (room.close(reason, closedBy, now())) {
+            LOG.fine(() -> "room " + room.getId() + " closed by " + closedBy);
+            changes.fire(new RoomChange.Closed(room.getId(), room.getSlug(), reason, closedBy, room.getClosedAt()));
+        }
     }
 
     /**

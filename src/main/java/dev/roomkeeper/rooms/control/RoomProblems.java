@@ -50,6 +50,29 @@ public final class RoomProblems {
         return new ProblemException(410, refusal.type(), refusal.title(), refusal.message(window));
     }
 
+    /** 409: an idle sweep is already running on this node. */
+    static ProblemException sweepRunning() {
+        return new ProblemException(409, "sweep-running", "Sweep already running",
+                "An idle-room sweep is already running on this node; its run will be in the list when it ends.");
+    }
+
+    /** 503: the sweep could not even record its run (the database is unavailable). */
+    static ProblemException sweepUnavailable() {
+        return new ProblemException(503, "sweep-unavailable", "Sweep unavailable",
+                "The idle-room sweep cannot run right now (the database is unavailable); try again shortly.");
+    }
+
+    /** 404: no run with that id. */
+    static ProblemException noSweepRun(String id) {
+        return ProblemException.notFound("No idle-sweep run " + echo(id) + ".");
+    }
+
+    /** 503: the engine that knows about events and presence cannot be asked right now. */
+    static ProblemException activityUnavailable() {
+        return new ProblemException(503, "activity-unavailable", "Room activity unavailable",
+                "The room's activity cannot be read right now; try again shortly.");
+    }
+
     static ProblemException noMember(String userId, String slug) {
         return ProblemException.notFound("User " + echo(userId) + " is not a member of room " + slug + ".");
     }

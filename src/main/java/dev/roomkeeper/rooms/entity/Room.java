@@ -10,13 +10,18 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A room: a place people join to share live state. Open until an admin closes it, then closed for good. */
+/**
+ * A room: a place people join to share live state. Open until an admin or the idle sweep closes it, then
+ * closed for good (the row is kept, with its reason and who closed it, for audit).
+ */
 @Entity
 @Table(name = "room")
 public class Room {
 
     public static final int MAX_TITLE_LENGTH = 200;
     public static final int MAX_CLOSE_REASON_LENGTH = 200;
+    /** Who closes rooms nobody used for the inactivity window ({@code closed_by}). */
+    public static final String CLOSED_BY_IDLE_SWEEP = "system:idle-sweep";
 
     @Id
     @Column(name = "id", length = 36, nullable = false, updatable = false)
@@ -50,6 +55,17 @@ public class Room {
     @Column(name = "close_reason", length = MAX_CLOSE_REASON_LENGTH)
     private String closeReason;
 
+    @Column(name = "closed_by", length = 128)
+    private String closedBy;
+
+    /**
+     * The latest activity written for the room: its creation, then coalesced touches. Never written through
+     * the entity after the insert: only the monotonic batch UPDATE of {@code ActivityWriter} moves it
+     * (forward), so an entity read before that UPDATE cannot write an older value back when it is saved.
+     */
+    @Column(name = "last_activity_at", nullable = false, updatable = false)
+    private Instant lastActivityAt;
+
     @Version
     @Column(name = "version", nullable = false)
     private long version;
@@ -67,17 +83,21 @@ public class Room {
         this.state = RoomState.OPEN;
         this.createdAt = Objects.requireNonNull(now, "now");
         this.updatedAt = now;
+        this.lastActivityAt = now;
     }
 
     /**
      * Closes the room. Returns false, changing nothing, when it was already closed.
+     *
+     * @param closedBy an admin's user id, or {@link #CLOSED_BY_IDLE_SWEEP}
      */
-    public boolean close(String reason, Instant now) {
+    public boolean close(String reason, String closedBy, Instant now) {
         if (state == RoomState.CLOSED) {
             return false;
         }
         state = RoomState.CLOSED;
         closeReason = reason;
+        this.closedBy = closedBy;
         closedAt = now;
         updatedAt = now;
         return true;
@@ -89,7 +109,7 @@ public class Room {
 
     public RoomResponse toResponse() {
         return new RoomResponse(id, slug, title, kind, state.wireName(), createdBy, createdAt, updatedAt, closedAt,
-                closeReason);
+                closeReason, closedBy);
     }
 
     public String getId() {
@@ -130,6 +150,14 @@ public class Room {
 
     public String getCloseReason() {
         return closeReason;
+    }
+
+    public String getClosedBy() {
+        return closedBy;
+    }
+
+    public Instant getLastActivityAt() {
+        return lastActivityAt;
     }
 
     public long getVersion() {

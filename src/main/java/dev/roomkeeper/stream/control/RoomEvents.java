@@ -2,10 +2,15 @@ package dev.roomkeeper.stream.control;
 
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.platform.control.Meters;
-import dev.roomkeeper.stream.entity.RoomEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.rooms.control.RoomActivity;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
 import java.util.logging.Level;
@@ -13,7 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * The one API through which features put changes on a room's event stream. Transports (WebSocket,
- * SSE) only deliver what comes out of it; they know nothing of the features.
+ * SSE) only deliver what comes out of it; they know nothing of the features. Every event published here
+ * counts as activity in its room. A closed room's stream is released once every feature has followed the
+ * closing ({@link RoomChange#RELEASE}).
  */
 @ApplicationScoped
 public class RoomEvents {
@@ -22,6 +29,9 @@ public class RoomEvents {
 
     @Inject
     Engine engine;
+
+    @Inject
+    RoomActivity activity;
 
     @Inject
     Meters metrics;
@@ -45,6 +55,22 @@ public class RoomEvents {
                     "The room's event stream is unavailable right now; try again shortly.");
         }
         metrics.counter("roomkeeper.events.published", "type", type).inc();
+        activity.touch(roomId, event.time());
         return event;
+    }
+
+    /**
+     * Releases a closed room's stream after everything about the closing was published: {@code room.closed},
+     * presence's leaves and {@code room.vacated}, and whatever other features publish when they clean up.
+     */
+    void onClosed(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.RELEASE) RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            try {
+                engine.release(closed.roomId());
+            } catch (RuntimeException e) {
+                // the stream's keys expire on their own after the idle TTL
+                LOG.log(Level.WARNING, e, () -> "could not release the stream of closed room " + closed.roomId());
+            }
+        }
     }
 }

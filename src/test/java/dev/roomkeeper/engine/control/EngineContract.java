@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -184,6 +185,40 @@ abstract class EngineContract {
         Replay ok = engine.replay(r, 0, epoch);
         assertTrue(ok.recovered());
         assertEquals(epoch, ok.epoch());
+    }
+
+    @Test
+    void lastEventAtIsTheTimeOfTheRoomsLatestEvent() {
+        String r = room();
+        assertEquals(OptionalLong.empty(), engine.lastEventAt(r), "a room that never published");
+        engine.position(r);
+        assertEquals(OptionalLong.empty(), engine.lastEventAt(r), "asking for a position publishes nothing");
+        engine.publish(r, "t", "{}");
+        clock.advance(Duration.ofSeconds(7));
+        long latest = clock.millis();
+        engine.publish(r, "t", "{\"text\":\"two\\nlines\"}\n");
+        assertEquals(OptionalLong.of(latest), engine.lastEventAt(r));
+        clock.advance(Duration.ofMinutes(10)); // past the history TTL: the events are no longer replayable...
+        assertFalse(engine.replay(r, 0, null).recovered());
+        assertEquals(OptionalLong.of(latest), engine.lastEventAt(r), "...but the room still knows its last event");
+        assertEquals(OptionalLong.empty(), engine.lastEventAt(room()), "rooms are independent");
+    }
+
+    @Test
+    void releaseForgetsTheStreamAndALaterPublishStartsANewOne() {
+        String r = room();
+        engine.publish(r, "t", "{}");
+        engine.publish(r, "room.closed", "{}");
+        String epoch = engine.position(r).epoch();
+
+        engine.release(r);
+
+        assertEquals(OptionalLong.empty(), engine.lastEventAt(r));
+        assertEquals(0, engine.position(r).seq());
+        assertNotEquals(epoch, engine.position(r).epoch());
+        assertFalse(engine.replay(r, 0, epoch).recovered(), "the old epoch is gone");
+        assertEquals(1, engine.publish(r, "t", "{}").seq());
+        engine.release(room()); // releasing an unknown room does nothing
     }
 
     @Test

@@ -16,6 +16,18 @@ class MemoryEngineTest extends EngineContract {
     }
 
     @Test
+    void askingForTheLastEventHoldsNothingAndReleaseDropsTheStream() {
+        MemoryEngine memory = (MemoryEngine) engine;
+        String r = room();
+        memory.lastEventAt(r);
+        assertEquals(0, memory.rooms());
+        memory.publish(r, "t", "{}");
+        assertEquals(1, memory.rooms());
+        memory.release(r);
+        assertEquals(0, memory.rooms());
+    }
+
+    @Test
     void idleRoomsAreForgottenAndComeBackWithANewEpoch() {
         MemoryEngine memory = (MemoryEngine) engine;
         String r = room();

@@ -102,11 +102,12 @@ abstract class PresenceStoreContract {
         assertEquals(ChangeKind.SESSION_ADDED, kind(store.join(r, "ann", "tab-2", ANN, in(30))));
         assertEquals(ChangeKind.SESSION_REMOVED, kind(store.leave(r, "ann", "tab-1", LeaveReason.LEFT)));
         assertEquals(ChangeKind.USER_LEFT, kind(store.leave(r, "ann", "tab-2", LeaveReason.LEFT)));
-        assertEquals(List.of("presence.join", "presence.update", "presence.update", "presence.leave"), types(r));
-        assertEquals(List.of("session-added", "session-removed"),
-                events(r).stream().filter(e -> e.type().equals("presence.update"))
-                        .map(e -> json(e.data()).getString("change")).toList());
-        assertEquals("left", json(events(r).get(2).data()).getString("reason"));
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.update", "presence.leave",
+                "room.vacated"), types(r));
+        List<JsonObject> updates = events(r).stream().filter(e -> e.type().equals("presence.update"))
+                .map(e -> json(e.data())).toList();
+        assertEquals(List.of("session-added", "session-removed"), updates.stream().map(u -> u.getString("change")).toList());
+        assertEquals("left", updates.get(1).getString("reason"));
     }
 
     @Test
@@ -150,10 +151,14 @@ abstract class PresenceStoreContract {
         assertEquals(new PresenceSession("tab-1", "ann", ANN, SessionState.ONLINE, clock.millis(), deadline), joined.session());
         assertEquals(null, joined.reason());
         assertEquals(new RoomEvent(r, 1, "presence.join", joined.event().data(), clock.millis()), joined.event());
+        assertEquals(new RoomEvent(r, 2, "room.occupied", "{\"at\":" + clock.millis() + "}", clock.millis()),
+                joined.occupancy());
         PresenceChange left = store.leave(r, "ann", "tab-1", LeaveReason.LEFT).orElseThrow();
         assertEquals(joined.session(), left.session(), "an ended session as it was when it ended");
-        assertEquals(2, left.event().seq());
-        assertEquals(List.of(joined.event(), left.event()), events(r));
+        assertEquals(3, left.event().seq());
+        assertEquals(new RoomEvent(r, 4, "room.vacated", "{\"at\":" + clock.millis() + ",\"reason\":\"left\"}",
+                clock.millis()), left.occupancy());
+        assertEquals(List.of(joined.event(), joined.occupancy(), left.event(), left.occupancy()), events(r));
     }
 
     @Test
@@ -165,7 +170,7 @@ abstract class PresenceStoreContract {
         assertEquals(ANNE, viaJoin.session().meta());
         PresenceChange viaUpdate = store.update(r, "ann", "tab-1", ANN).orElseThrow();
         assertEquals(ChangeKind.META_UPDATED, viaUpdate.kind());
-        assertEquals(List.of("presence.join", "presence.update", "presence.update"), types(r));
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.update"), types(r));
         JsonObject data = json(viaUpdate.event().data());
         assertEquals("meta", data.getString("change"));
         assertEquals("Ann", data.getJsonObject("meta").getString("displayName"));
@@ -178,7 +183,7 @@ abstract class PresenceStoreContract {
         long later = in(90);
         assertTrue(store.join(r, "ann", "tab-1", ANN, later).isEmpty());
         assertTrue(store.update(r, "ann", "tab-1", ANN).isEmpty());
-        assertEquals(1, events(r).size());
+        assertEquals(2, events(r).size(), "the join and the room's occupation");
         assertEquals(later, store.snapshot(r).sessions().get(0).deadline());
     }
 
@@ -195,7 +200,7 @@ abstract class PresenceStoreContract {
         assertEquals(new Heartbeat(false, Optional.empty()), store.heartbeat(r, "ann", "tab-1", in(30)),
                 "a session id is the user's own: another user's tab-1 is not ann's");
         assertTrue(store.leave(r, "ann", "tab-1", LeaveReason.LEFT).isEmpty());
-        assertEquals(1, events(r).size());
+        assertEquals(List.of("presence.join", "room.occupied"), types(r));
     }
 
     @Test
@@ -218,7 +223,7 @@ abstract class PresenceStoreContract {
         clock.advance(Duration.ofSeconds(20)); // past the first deadline, before the second
         assertTrue(store.expire(clock.millis(), 100).isEmpty());
         assertEquals(1, store.sessionCount());
-        assertEquals(1, events(r).size(), "heartbeats publish nothing");
+        assertEquals(List.of("presence.join", "room.occupied"), types(r), "heartbeats publish nothing");
     }
 
     @Test
@@ -235,7 +240,8 @@ abstract class PresenceStoreContract {
         assertEquals("expired", json(expired.get(0).event().data()).getString("reason"));
         assertTrue(store.expire(clock.millis(), 100).isEmpty());
         assertEquals(new Heartbeat(false, Optional.empty()), store.heartbeat(r, "ann", "tab-1", in(30)));
-        assertEquals(List.of("presence.join", "presence.leave"), types(r));
+        assertEquals(List.of("presence.join", "room.occupied", "presence.leave", "room.vacated"), types(r));
+        assertEquals("expired", json(expired.get(0).occupancy().data()).getString("reason"));
         assertEquals(0, store.sessionCount());
     }
 
@@ -281,10 +287,11 @@ abstract class PresenceStoreContract {
         assertEquals(ChangeKind.RESUMED, back.change().orElseThrow().kind());
         assertEquals(SessionState.ONLINE, back.change().orElseThrow().session().state());
         assertEquals(new Heartbeat(true, Optional.empty()), store.heartbeat(r, "ann", "tab-1", in(30)));
-        assertEquals(List.of("presence.join", "presence.update", "presence.update"), types(r));
-        assertEquals(List.of("reconnecting", "resumed"), events(r).subList(1, 3).stream()
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.update"), types(r),
+                "a reconnecting session still occupies the room");
+        assertEquals(List.of("reconnecting", "resumed"), events(r).subList(2, 4).stream()
                 .map(e -> json(e.data()).getString("change")).toList());
-        assertEquals("online", json(events(r).get(2).data()).getString("state"));
+        assertEquals("online", json(events(r).get(3).data()).getString("state"));
     }
 
     @Test
@@ -296,7 +303,7 @@ abstract class PresenceStoreContract {
         assertEquals(ChangeKind.RESUMED, resumed.kind());
         assertEquals(ANNE, resumed.session().meta());
         assertEquals(SessionState.ONLINE, store.snapshot(r).sessions().get(0).state());
-        assertEquals(List.of("presence.join", "presence.update", "presence.update"), types(r));
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.update"), types(r));
     }
 
     @Test
@@ -309,7 +316,8 @@ abstract class PresenceStoreContract {
         assertEquals(List.of(ChangeKind.USER_LEFT), expired.stream().map(PresenceChange::kind).toList());
         assertEquals(LeaveReason.EXPIRED, expired.get(0).reason());
         assertEquals(SessionState.RECONNECTING, expired.get(0).session().state());
-        assertEquals(List.of("presence.join", "presence.update", "presence.leave"), types(r));
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.leave", "room.vacated"),
+                types(r));
     }
 
     // ---- kicks and closed rooms
@@ -354,6 +362,78 @@ abstract class PresenceStoreContract {
         assertTrue(store.clearRoom(r, LeaveReason.CLOSED).isEmpty());
     }
 
+    // ---- occupancy
+
+    @Test
+    void theFirstUserOccupiesTheRoomAndTheLastOneVacatesItWhateverTheirSessions() {
+        String r = room();
+        long t0 = clock.millis();
+        PresenceChange first = store.join(r, "ann", "tab-1", ANN, in(30)).orElseThrow();
+        assertEquals("{\"at\":" + t0 + "}", first.occupancy().data());
+        assertEquals(first.event().seq() + 1, first.occupancy().seq(), "right after the join");
+        assertEquals(null, store.join(r, "bob", "tab-1", "{}", in(30)).orElseThrow().occupancy(), "a second user");
+        assertEquals(null, store.join(r, "ann", "tab-2", ANN, in(30)).orElseThrow().occupancy(), "a second tab");
+        assertEquals(2, store.usersPresent(r), "users, not sessions");
+        assertEquals(null, store.leave(r, "bob", "tab-1", LeaveReason.LEFT).orElseThrow().occupancy());
+        assertEquals(null, store.leave(r, "ann", "tab-1", LeaveReason.LEFT).orElseThrow().occupancy());
+        assertEquals(null, store.reconnecting(r, "ann", "tab-2", in(10)).orElseThrow().occupancy());
+        assertEquals(1, store.usersPresent(r), "a reconnecting session still counts as present");
+
+        clock.advance(Duration.ofSeconds(11));
+        List<PresenceChange> expired = store.expire(clock.millis(), 10);
+        assertEquals(1, expired.size());
+        RoomEvent vacated = expired.get(0).occupancy();
+        assertEquals("room.vacated", vacated.type());
+        assertEquals("{\"at\":" + clock.millis() + ",\"reason\":\"expired\"}", vacated.data());
+        assertEquals(expired.get(0).event().seq() + 1, vacated.seq(), "right after the last leave");
+        assertEquals(0, store.usersPresent(r));
+
+        assertEquals("room.occupied", store.join(r, "bob", "tab-1", "{}", in(30)).orElseThrow().occupancy().type(),
+                "occupied again");
+        assertEquals(List.of("room.occupied", "room.vacated", "room.occupied"),
+                types(r).stream().filter(t -> t.startsWith("room.")).toList());
+    }
+
+    @Test
+    void aKickOrAClosedRoomVacatesOnceWithItsReason() {
+        String r = room();
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        store.join(r, "ann", "tab-2", ANN, in(30));
+        List<PresenceChange> kicked = store.leaveUser(r, "ann", LeaveReason.KICKED);
+        assertEquals(List.of(false, true), kicked.stream().map(c -> c.occupancy() != null).toList());
+        assertEquals("kicked", json(kicked.get(1).occupancy().data()).getString("reason"));
+
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        store.join(r, "bob", "tab-1", "{}", in(30));
+        store.join(r, "cid", "tab-1", "{}", in(30));
+        List<PresenceChange> closed = store.clearRoom(r, LeaveReason.CLOSED);
+        assertEquals(List.of(false, false, true), closed.stream().map(c -> c.occupancy() != null).toList(),
+                "vacated only after the last user's leave");
+        assertEquals("closed", json(closed.get(2).occupancy().data()).getString("reason"));
+        assertEquals(List.of("room.occupied", "room.vacated", "room.occupied", "room.vacated"),
+                types(r).stream().filter(t -> t.startsWith("room.")).toList());
+    }
+
+    @Test
+    void usersPresentOfAnUnknownRoomIsZeroAndReleaseForgetsWhatIsLeft() {
+        String r = room();
+        assertEquals(0, store.usersPresent(r));
+        store.join(r, "ann", "tab-1", ANN, in(30));
+        store.join(r, "bob", "tab-1", "{}", in(30));
+        store.leave(r, "bob", "tab-1", LeaveReason.LEFT);
+        store.release(r);
+        assertEquals(1, store.usersPresent(r), "release leaves present users alone");
+        assertEquals(Map.of(), store.snapshot(r).lastDisconnected());
+        store.clearRoom(r, LeaveReason.CLOSED);
+        assertEquals(Set.of("ann"), store.snapshot(r).lastDisconnected().keySet());
+
+        store.release(r);
+
+        assertEquals(Map.of(), store.snapshot(r).lastDisconnected());
+        assertEquals(0, store.usersPresent(r));
+        store.release(room()); // an unknown room: nothing to do
+    }
+
     // ---- reading
 
     @Test
@@ -375,7 +455,7 @@ abstract class PresenceStoreContract {
 
         PresenceSnapshot snapshot = store.snapshot(r);
         assertEquals(engine.position(r).seq(), snapshot.seq());
-        assertEquals(5, snapshot.seq());
+        assertEquals(6, snapshot.seq(), "five presence events and the room's occupation");
         assertEquals(empty.epoch(), snapshot.epoch());
         assertEquals(r, snapshot.room());
         Map<String, PresenceSession> byUser = new HashMap<>();
@@ -421,11 +501,12 @@ abstract class PresenceStoreContract {
         store.reconnecting(r, "ann", "tab-1", in(5)).ifPresent(changes::add);
         store.heartbeat(r, "ann", "tab-1", in(30)).change().ifPresent(changes::add);
         changes.addAll(store.leaveUser(r, "ann", LeaveReason.KICKED));
-        List<RoomEvent> stream = events(r).stream().filter(e -> e.type().startsWith("presence.")).toList();
-        assertEquals(changes.stream().map(PresenceChange::event).toList(), stream);
-        assertEquals(List.of(1L, 3L, 4L, 5L, 6L, 7L, 8L), stream.stream().map(RoomEvent::seq).toList());
-        assertEquals(List.of("presence.join", "presence.update", "presence.update", "presence.update",
-                "presence.update", "presence.update", "presence.leave"), stream.stream().map(RoomEvent::type).toList());
+        List<RoomEvent> stream = events(r).stream().filter(e -> !e.type().equals("chat.message")).toList();
+        assertEquals(changes.stream().flatMap(c -> c.events().stream()).toList(), stream);
+        assertEquals(List.of(1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), stream.stream().map(RoomEvent::seq).toList());
+        assertEquals(List.of("presence.join", "room.occupied", "presence.update", "presence.update", "presence.update",
+                "presence.update", "presence.update", "presence.leave", "room.vacated"),
+                stream.stream().map(RoomEvent::type).toList());
     }
 
     @Test
@@ -439,8 +520,8 @@ abstract class PresenceStoreContract {
         });
         PresenceChange joined = store.join(r, "ann", "tab-1", ANN, in(30)).orElseThrow();
         PresenceChange left = store.leave(r, "ann", "tab-1", LeaveReason.LEFT).orElseThrow();
-        EngineContract.awaitTrue(() -> seen.size() >= 2, "both delivered");
-        assertEquals(List.of(joined.event(), left.event()), List.copyOf(seen));
+        EngineContract.awaitTrue(() -> seen.size() >= 4, "all delivered");
+        assertEquals(List.of(joined.event(), joined.occupancy(), left.event(), left.occupancy()), List.copyOf(seen));
     }
 
     @Test
@@ -528,6 +609,9 @@ abstract class PresenceStoreContract {
         for (String r : rooms) {
             assertJoinsAndLeavesAlternate(events(r));
             assertTrue(store.snapshot(r).sessions().isEmpty());
+            assertEquals(1, events(r).stream().filter(e -> e.type().equals("room.vacated")).count(),
+                    "the room is vacated once, by whichever sweep ended its last session");
+            assertEquals(0, store.usersPresent(r));
         }
     }
 
@@ -620,7 +704,7 @@ abstract class PresenceStoreContract {
 
             Replay replay = engine.replay(r, fold.seq, null);
             assertTrue(replay.recovered(), context);
-            assertEquals(changes.stream().map(PresenceChange::event).toList(), replay.events(),
+            assertEquals(changes.stream().flatMap(c -> c.events().stream()).toList(), replay.events(),
                     context + ": the returned changes are what was published");
             replay.events().forEach(e -> fold.apply(e, context));
             PresenceSnapshot snapshot = s.snapshot(r);
@@ -629,6 +713,8 @@ abstract class PresenceStoreContract {
                 assertEquals(fold.users.containsKey(u) ? List.of(r) : List.of(), s.roomsOf(u), context + ": rooms of " + u);
             }
             assertEquals(snapshot.sessions().size(), s.sessionCount(), context);
+            assertEquals(fold.users.size(), s.usersPresent(r), context + ": users present");
+            assertEquals(!fold.users.isEmpty(), fold.occupied, context + ": occupied exactly while someone is present");
             if (what.equals("expire") && changes.size() < max) {
                 long now = clock.millis();
                 assertTrue(snapshot.sessions().stream().allMatch(x -> x.deadline() >= now),
@@ -696,6 +782,8 @@ abstract class PresenceStoreContract {
         final Map<String, Map<String, JsonObject>> users = new TreeMap<>();
         final Map<String, Long> lastDisconnected = new HashMap<>();
         final Map<String, String> lastJoinOrLeave = new HashMap<>();
+        /** what the room.occupied / room.vacated events say */
+        boolean occupied;
         long seq;
 
         void apply(RoomEvent event) {
@@ -705,6 +793,20 @@ abstract class PresenceStoreContract {
         void apply(RoomEvent event, String context) {
             assertEquals(seq + 1, event.seq(), context + ": no gap in the stream");
             seq = event.seq();
+            if (event.type().equals("room.occupied")) {
+                assertFalse(occupied, context + ": occupied twice in a row");
+                assertEquals(1, users.size(), context + ": occupied right after the first user's join");
+                assertEquals(Set.of("at"), json(event.data()).keySet(), context);
+                occupied = true;
+                return;
+            }
+            if (event.type().equals("room.vacated")) {
+                assertTrue(occupied, context + ": vacated without being occupied");
+                assertTrue(users.isEmpty(), context + ": vacated while " + users.keySet() + " are present");
+                assertEquals(Set.of("at", "reason"), json(event.data()).keySet(), context);
+                occupied = false;
+                return;
+            }
             if (!event.type().startsWith("presence.")) {
                 return;
             }
@@ -759,6 +861,7 @@ abstract class PresenceStoreContract {
 
         void assertMatches(PresenceSnapshot snapshot, String context) {
             assertEquals(seq, snapshot.seq(), context + ": snapshot seq");
+            assertEquals(!users.isEmpty(), occupied, context + ": occupied exactly while someone is present");
             Map<String, Map<String, List<Object>>> expected = new TreeMap<>();
             users.forEach((user, sessions) -> sessions.forEach((id, data) -> expected
                     .computeIfAbsent(user, u -> new TreeMap<>())

@@ -249,6 +249,29 @@ class RedisEngineTest extends EngineContract {
     }
 
     @Test
+    void everyNodeSeesTheSameLastEventAndAReleaseDeletesOnlyTheRoomsStreamKeys() {
+        RedisEngine a = (RedisEngine) engine;
+        RedisEngine b = (RedisEngine) open();
+        String r = room();
+        String other = room();
+        String prefix = redisSettings(port, Duration.ofSeconds(2)).keyPrefix();
+        try (Jedis admin = admin()) {
+            assertEquals(java.util.OptionalLong.empty(), b.lastEventAt(r));
+            assertEquals(0, admin.exists(a.keys(r).toArray(String[]::new)), "asking creates no key");
+            a.publish(r, "t", "{}");
+            a.publish(other, "t", "{}");
+            assertEquals(java.util.OptionalLong.of(clock.millis()), b.lastEventAt(r));
+            assertEquals(3, admin.exists(a.keys(r).toArray(String[]::new)));
+
+            b.release(r);
+
+            assertEquals(0, admin.exists(a.keys(r).toArray(String[]::new)));
+            assertEquals(3, admin.exists(a.keys(other).toArray(String[]::new)), "other rooms keep their streams");
+            assertTrue(a.keys(r).stream().allMatch(k -> k.startsWith(prefix + "{" + r + "}:")));
+        }
+    }
+
+    @Test
     void flushedScriptCacheIsReloaded() {
         String r = room();
         engine.publish(r, "t", "{}");

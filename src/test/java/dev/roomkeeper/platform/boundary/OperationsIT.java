@@ -27,7 +27,8 @@ class OperationsIT {
         assertTrue(cluster.body().contains("roomkeeper-redis") && cluster.body().contains("PostgreSQL"), cluster::toString);
         Api.Reply live = embedded.get("/health/live");
         assertEquals(200, live.status());
-        assertTrue(live.body().contains("\"roomkeeper\""), live::toString);
+        assertTrue(live.body().contains("\"roomkeeper\"") && live.body().contains("roomkeeper-idle-room-sweep"),
+                live::toString);
     }
 
     @Test
@@ -44,7 +45,13 @@ class OperationsIT {
             for (String name : List.of("roomkeeper_ws_connections", "roomkeeper_subscriptions",
                     "roomkeeper_events_published_total", "roomkeeper_events_delivered_total", "roomkeeper_replay_total",
                     "roomkeeper_presence_attendance_written_total", "roomkeeper_presence_attendance_dropped_total",
-                    "roomkeeper_presence_attendance_failed_total", "roomkeeper_presence_attendance_queue")) {
+                    "roomkeeper_presence_attendance_failed_total", "roomkeeper_presence_attendance_queue",
+                    "roomkeeper_rooms_occupied_total", "roomkeeper_rooms_vacated_total",
+                    "roomkeeper_rooms_activity_written_total", "roomkeeper_rooms_activity_flush_failures_total",
+                    "roomkeeper_rooms_activity_pending", "roomkeeper_rooms_activity_flush_last_run_seconds",
+                    "roomkeeper_rooms_idle_sweep_runs_total", "roomkeeper_rooms_idle_sweep_closed_total",
+                    "roomkeeper_rooms_idle_sweep_errors_total", "roomkeeper_rooms_idle_sweep_running",
+                    "roomkeeper_rooms_idle_sweep_last_duration_seconds")) {
                 assertTrue(metrics.contains(name), name + " missing from metrics");
             }
         }
@@ -56,7 +63,8 @@ class OperationsIT {
         for (String path : List.of("/api/rooms:", "/api/rooms/{room}:", "/api/rooms/{room}/close:", "/api/rooms/{room}/members:",
                 "/api/rooms/{room}/members/{userId}:", "/api/me/rooms:", "/api/rooms/{room}/events:", "/api/rooms/{room}/invites:", "/api/invites/{token}:", "/api/invites/{token}/redeem:",
                 "/api/presence/heartbeat:", "/api/presence/disconnect:", "/api/presence/list:", "/api/rooms/{room}/presence:", "/api/dev/tokens:",
-                "/api/rooms/{room}/attendance:", "/api/rooms/{room}/attendance/totals:")) {
+                "/api/rooms/{room}/attendance:", "/api/rooms/{room}/attendance/totals:",
+                "/api/rooms/{room}/activity:", "/api/idle-sweeps:", "/api/idle-sweeps/{id}:")) {
             assertTrue(openapi.contains(path), path + " missing from OpenAPI");
         }
     }

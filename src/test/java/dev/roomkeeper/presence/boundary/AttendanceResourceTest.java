@@ -56,7 +56,7 @@ class AttendanceResourceTest {
                     throw ProblemException.notFound("No room named \"" + ref + "\".");
                 }
                 // closed: admins still read its attendance
-                return new RoomResponse(ID, "daily", "Daily", "huddle", "closed", "ann", T, T, T, null);
+                return new RoomResponse(ID, "daily", "Daily", "huddle", "closed", "ann", T, T, T, null, "ann");
             }
         };
         resource.access = new RoomAccess() {

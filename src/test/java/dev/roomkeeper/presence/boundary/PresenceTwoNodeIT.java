@@ -52,7 +52,7 @@ class PresenceTwoNodeIT {
     }
 
     @Test
-    void sessionsOfAKilledNodeAreEndedByTheOthersWithOneLeavePerUser() {
+    void sessionsOfAKilledNodeAreEndedByTheOthersWithOneLeavePerUserAndTheRoomVacatedOnce() {
         PayaraNode doomed = Servers.extraNode("node-doomed");
         try {
             Fixtures onA = new Fixtures(Servers.nodeA());
@@ -107,6 +107,23 @@ class PresenceTwoNodeIT {
                 assertEquals(List.of("ada presence.join", "ada presence.update session-added",
                         "ada presence.update session-removed", "ada presence.leave"), byUser.get("ada"), seen::toString);
                 assertEquals(List.of("cy presence.join", "cy presence.leave"), byUser.get("cy"), seen::toString);
+                // the last user present gone, the survivors' sweep vacated the room right after, once
+                List<JsonObject> roomEvents = new ArrayList<>();
+                long lastLeave = 0;
+                for (JsonObject f : watcher.seen()) {
+                    if ("event".equals(f.getString("type"))) {
+                        JsonObject event = f.getJsonObject("event");
+                        if (event.getString("type").startsWith("room.")) {
+                            roomEvents.add(event);
+                        } else if ("presence.leave".equals(event.getString("type"))) {
+                            lastLeave = Math.max(lastLeave, event.getJsonNumber("seq").longValue());
+                        }
+                    }
+                }
+                assertEquals(List.of("room.occupied", "room.vacated"), roomEvents.stream().map(e -> e.getString("type")).toList(),
+                        roomEvents::toString);
+                assertEquals(lastLeave + 1, roomEvents.get(1).getJsonNumber("seq").longValue(), "vacated right after the last leave");
+                assertEquals("expired", roomEvents.get(1).getJsonObject("data").getString("reason"));
             }
         } finally {
             doomed.close();

@@ -1,5 +1,7 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.rooms.PostgresDatabase;
+
 /** The V2 migration, the mapping (validated) and the writer's exact join-time matching on PostgreSQL. */
 class AttendanceWriterPostgresIT extends AttendanceWriterTest {
 

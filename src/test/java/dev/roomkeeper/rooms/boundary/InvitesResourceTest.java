@@ -35,7 +35,8 @@ class InvitesResourceTest {
             new CreatedInviteResponse("inv-1", "t".repeat(43), ID, "daily", "participant", null, 0, null, "hana", T);
     private static final RedemptionResponse REDEEMED = new RedemptionResponse(ID, "daily", "participant", false);
     private static final InvitePreviewResponse PREVIEW =
-            new InvitePreviewResponse(true, null, null, "daily", "Daily", "participant", null, 0, null);
+            new InvitePreviewResponse(true, null, null, "daily", "Daily", "participant", null, 0, null, T,
+                    T.plusSeconds(3600));
 
     private final List<String> calls = new ArrayList<>();
     private final InvitesResource invitesResource = new InvitesResource();

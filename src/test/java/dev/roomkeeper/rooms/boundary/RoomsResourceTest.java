@@ -30,7 +30,7 @@ class RoomsResourceTest {
     private static final String ID = "6f1c2a9e-0b7d-4c1e-9a55-3f2d8c7b1e40";
     private static final Instant T = Instant.parse("2025-03-01T10:00:00Z");
     private static final RoomResponse ROOM = new RoomResponse(ID, "daily", "Daily", "huddle", "open", "root", T, T,
-            null, null);
+            null, null, null);
 
     private final List<String> calls = new ArrayList<>();
     private final RoomsResource resource = new RoomsResource();
@@ -50,8 +50,8 @@ class RoomsResourceTest {
             }
 
             @Override
-            public RoomResponse close(String ref, String reason) {
-                calls.add("close " + ref + " " + reason);
+            public RoomResponse close(String ref, String reason, String closedBy) {
+                calls.add("close " + ref + " " + reason + " by " + closedBy);
                 return ROOM;
             }
         };
@@ -136,7 +136,7 @@ class RoomsResourceTest {
         resource.close("daily", null);
         resource.close("daily", new CloseRoomRequest("done"));
 
-        assertEquals(List.of("close daily null", "close daily done"), calls);
+        assertEquals(List.of("close daily null by root", "close daily done by root"), calls);
     }
 
     @Test

@@ -179,7 +179,7 @@ class InvitesTest {
 
     @Test
     void noInvitesAreCreatedForAClosedOrUnknownRoom() {
-        rooms.tx(() -> rooms.directory.close("lobby", null));
+        rooms.tx(() -> rooms.directory.close("lobby", null, "admin-1"));
 
         assertEquals("room-closed", problem(() -> create(ROOT, null, null, null)).type());
         assertEquals("room-closed", problem(() -> create(HANA, null, null, null)).type());
@@ -220,7 +220,7 @@ class InvitesTest {
     @Test
     void adminsStillRevokeInAClosedRoom() {
         String id = invite().id();
-        rooms.tx(() -> rooms.directory.close("lobby", null));
+        rooms.tx(() -> rooms.directory.close("lobby", null, "admin-1"));
 
         rooms.run(() -> rooms.invites.revoke("lobby", id, ROOT, true));
 
@@ -302,7 +302,7 @@ class InvitesTest {
     @Test
     void anInviteToAClosedRoomIsRefused() {
         CreatedInviteResponse invite = invite();
-        rooms.tx(() -> rooms.directory.close("lobby", "done"));
+        rooms.tx(() -> rooms.directory.close("lobby", "done", "admin-1"));
 
         assertRefused("room-closed", "This invitation link no longer works: the room is closed.",
                 () -> redeem(invite.token(), NORA));
@@ -359,7 +359,7 @@ class InvitesTest {
     @Test
     void creatingAnInviteCountsAsActivitySoANewLinkWorksInAnOldRoom() {
         rooms.tick(Duration.ofDays(2));
-        assertTrue(rooms.activity.idle(room.id()));
+        assertTrue(rooms.idle(room.id()));
 
         CreatedInviteResponse invite = invite();
 
@@ -367,11 +367,14 @@ class InvitesTest {
     }
 
     @Test
-    void thePreviewSaysWhetherTheLinkWorksAndWhyNotWithoutRedeeming() {
+    void thePreviewSaysWhetherTheLinkWorksAndWhyNotWithoutRedeemingAndWhenTheRoomGoesIdle() {
+        rooms.tick(Duration.ofMinutes(10));
         CreatedInviteResponse invite = create(HANA, "observer", 5, null);
+        Instant created = rooms.now();
 
         InvitePreviewResponse fine = rooms.invites.preview(invite.token(), NORA);
-        assertEquals(new InvitePreviewResponse(true, null, null, "lobby", "The Lobby", "observer", null, 0, 5), fine);
+        assertEquals(new InvitePreviewResponse(true, null, null, "lobby", "The Lobby", "observer", null, 0, 5,
+                created, created.plus(Duration.ofHours(1))), fine, "creating the invite was the last activity");
         assertEquals(Optional.empty(), rooms.memberships.roleOf(room.id(), "nora"));
 
         rooms.tick(Duration.ofHours(2));
@@ -379,6 +382,7 @@ class InvitesTest {
         assertFalse(idle.valid());
         assertEquals("room-inactive", idle.reason());
         assertEquals("This invitation link has expired: the room has been inactive for over 1 hour.", idle.message());
+        assertEquals(created.plus(Duration.ofHours(1)), idle.inactiveAt());
         assertEquals(0, stored(invite.id()).uses());
     }
 

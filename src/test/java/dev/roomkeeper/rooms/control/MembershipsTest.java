@@ -68,7 +68,7 @@ class MembershipsTest {
     @Test
     void addAnswers404WithoutTheRoomAnd409WhenItIsClosed() {
         assertEquals(404, status(() -> add("nowhere", "bob", "host")));
-        rooms.tx(() -> rooms.directory.close("lobby", null));
+        rooms.tx(() -> rooms.directory.close("lobby", null, "admin-1"));
 
         ProblemException closed = assertThrows(ProblemException.class, () -> add("lobby", "bob", "host"));
         assertEquals(409, closed.status());
@@ -122,7 +122,7 @@ class MembershipsTest {
     @Test
     void removeWorksInAClosedRoom() {
         add("lobby", "bob", "observer");
-        rooms.tx(() -> rooms.directory.close("lobby", null));
+        rooms.tx(() -> rooms.directory.close("lobby", null, "admin-1"));
 
         rooms.tx(() -> rooms.memberships.remove("lobby", "bob"));
 

@@ -29,7 +29,7 @@ class RoomAccessTest {
 
     private static RoomResponse room(String state) {
         Instant t = Instant.parse("2025-03-01T10:00:00Z");
-        return new RoomResponse(ID, "daily", "Daily", "huddle", state, "admin-1", t, t, null, null);
+        return new RoomResponse(ID, "daily", "Daily", "huddle", state, "admin-1", t, t, null, null, null);
     }
 
     private static Caller user(Map<String, Role> grants) {
@@ -178,7 +178,7 @@ class RoomAccessTest {
             access.resolve(ID, admin());
             stored = CLOSED;
 
-            access.onChange(new RoomChange.Closed(ID, "daily", null, now));
+            access.onChange(new RoomChange.Closed(ID, "daily", null, "admin-1", now));
 
             assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve("daily", admin())).status());
             assertEquals(409, assertThrows(ProblemException.class, () -> access.resolve(ID, admin())).status());

@@ -24,13 +24,16 @@ class RoomChangePublisherTest {
     }
 
     @Test
-    void aClosedRoomIsAnnouncedWithItsReasonAndTime() {
+    void aClosedRoomIsAnnouncedWithItsReasonTimeAndWhetherAnAdminOrTheIdleSweepClosedIt() {
         Instant at = Instant.parse("2025-03-01T10:00:00.123456Z");
 
-        assertEquals("room.closed {\"reason\":\"done\",\"closedAt\":\"2025-03-01T10:00:00.123456Z\"}",
-                published(new RoomChange.Closed(ID, "daily", "done", at)));
-        assertEquals("room.closed {\"reason\":null,\"closedAt\":\"2025-03-01T10:00:00.123456Z\"}",
-                published(new RoomChange.Closed(ID, "daily", null, at)));
+        assertEquals("room.closed {\"reason\":\"done\",\"closedAt\":\"2025-03-01T10:00:00.123456Z\",\"closedBy\":\"admin\"}",
+                published(new RoomChange.Closed(ID, "daily", "done", "ops-anna", at)), "never which admin");
+        assertEquals("room.closed {\"reason\":null,\"closedAt\":\"2025-03-01T10:00:00.123456Z\",\"closedBy\":\"admin\"}",
+                published(new RoomChange.Closed(ID, "daily", null, "ops-anna", at)));
+        assertEquals("room.closed {\"reason\":\"idle: no activity for over 1 hour\",\"closedAt\":"
+                        + "\"2025-03-01T10:00:00.123456Z\",\"closedBy\":\"system:idle-sweep\"}",
+                published(new RoomChange.Closed(ID, "daily", "idle: no activity for over 1 hour", "system:idle-sweep", at)));
     }
 
     @Test

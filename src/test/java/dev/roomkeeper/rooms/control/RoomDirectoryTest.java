@@ -113,7 +113,7 @@ class RoomDirectoryTest {
         create("a-huddle", "A", null);
         create("b-talk", "B", "talk");
         create("c-talk", "C", "talk");
-        rooms.tx(() -> rooms.directory.close("c-talk", "done"));
+        rooms.tx(() -> rooms.directory.close("c-talk", "done", "admin-1"));
 
         assertEquals(List.of("b-talk"), slugs(rooms.directory.list(PageRequest.first(),
                 new RoomFilter(RoomState.OPEN, "talk"))));
@@ -146,16 +146,17 @@ class RoomDirectoryTest {
         rooms.changes.fired.clear();
         rooms.tick(Duration.ofMinutes(5));
 
-        RoomResponse closed = rooms.tx(() -> rooms.directory.close("weekly", "  Meeting over "));
+        RoomResponse closed = rooms.tx(() -> rooms.directory.close("weekly", "  Meeting over ", "admin-1"));
         rooms.tick(Duration.ofMinutes(5));
-        RoomResponse again = rooms.tx(() -> rooms.directory.close(room.id(), "another reason"));
+        RoomResponse again = rooms.tx(() -> rooms.directory.close(room.id(), "another reason", "admin-1"));
 
         assertEquals("closed", closed.state());
         assertEquals("Meeting over", closed.closeReason());
         assertNotNull(closed.closedAt());
         assertEquals(closed.closedAt(), closed.updatedAt());
         assertEquals(closed, again);
-        assertEquals(List.of(new RoomChange.Closed(room.id(), "weekly", "Meeting over", closed.closedAt())),
+        assertEquals("admin-1", closed.closedBy());
+        assertEquals(List.of(new RoomChange.Closed(room.id(), "weekly", "Meeting over", "admin-1", closed.closedAt())),
                 rooms.changes.fired);
         assertEquals("closed", rooms.directory.get("weekly").state());
     }
@@ -164,7 +165,7 @@ class RoomDirectoryTest {
     void closeWithoutReasonStoresNone() {
         create("quiet", "Quiet", null);
 
-        assertNull(rooms.tx(() -> rooms.directory.close("quiet", "   ")).closeReason());
+        assertNull(rooms.tx(() -> rooms.directory.close("quiet", "   ", "admin-1")).closeReason());
     }
 
     @Test
@@ -172,9 +173,9 @@ class RoomDirectoryTest {
         create("known", "Known", null);
 
         assertEquals(404, assertThrows(ProblemException.class,
-                () -> rooms.tx(() -> rooms.directory.close("unknown", null))).status());
+                () -> rooms.tx(() -> rooms.directory.close("unknown", null, "admin-1"))).status());
         ProblemException invalid = assertThrows(ProblemException.class,
-                () -> rooms.tx(() -> rooms.directory.close("known", "x".repeat(201))));
+                () -> rooms.tx(() -> rooms.directory.close("known", "x".repeat(201), "admin-1")));
         assertEquals("reason", invalid.errors().get(0).field());
         assertEquals("open", rooms.directory.get("known").state());
     }

@@ -1,4 +1,4 @@
-package dev.roomkeeper.presence.control;
+package dev.roomkeeper.rooms;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -9,8 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** A real PostgreSQL for the attendance queries: one server per test JVM, a fresh migrated database per call. */
-final class PostgresDatabase {
+/**
+ * A real PostgreSQL for tests of SQL that must run there too (attendance queries, the lifecycle's batch
+ * UPDATE, row locks and indexed paging): one server per test JVM, a fresh migrated database per call.
+ */
+public final class PostgresDatabase {
 
     private static EmbeddedPostgres server;
 
@@ -18,13 +21,13 @@ final class PostgresDatabase {
     }
 
     /** A fresh, migrated, private database; its JDBC URL (user in the URL). */
-    static synchronized String migrated() {
+    public static synchronized String migrated() {
         try {
             if (server == null) {
                 server = EmbeddedPostgres.builder().start();
                 Runtime.getRuntime().addShutdownHook(new Thread(PostgresDatabase::stop));
             }
-            String name = "attendance_" + UUID.randomUUID().toString().replace("-", "");
+            String name = "test_" + UUID.randomUUID().toString().replace("-", "");
             try (Connection connection = server.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute("create database " + name);

@@ -1,0 +1,171 @@
+package dev.roomkeeper.rooms.control;
+
+import dev.roomkeeper.platform.control.LastRun;
+import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Activity seen on this node and not yet written to the database: one entry per room, the latest touch
+ * (epoch ms). Touching is a map update, never a database write, however often it happens (every event
+ * published here, every presence change and heartbeat). {@link #flush()} writes them all in batches of
+ * {@value #BATCH}, with the monotonic UPDATE of {@link ActivityWriter}, every
+ * {@code roomkeeper.rooms.activity-flush-interval} (an EJB timer, {@code ActivityFlusher}) and when the
+ * application stops. An entry leaves the map only once written (unless touched again meanwhile), so a
+ * failed flush loses nothing: the next one retries.
+ * <p>
+ * The map holds at most one entry per room touched since the last successful flush. A closed room's entry
+ * is dropped when the room is released.
+ */
+@ApplicationScoped
+public class RoomTouches {
+
+    public static final String FLUSH_KEY = "roomkeeper.rooms.activity-flush-interval";
+    static final Duration DEFAULT_FLUSH = Duration.ofSeconds(30);
+    static final Duration MIN_FLUSH = Duration.ofSeconds(1);
+    static final Duration MAX_FLUSH = Duration.ofMinutes(10);
+    static final int BATCH = 500;
+
+    private static final Logger LOG = Logger.getLogger(RoomTouches.class.getName());
+
+    @Inject
+    ActivityWriter writer;
+
+    @Inject
+    Meters metrics;
+
+    @Inject
+    @ConfigProperty(name = FLUSH_KEY, defaultValue = "PT30S")
+    String flushSetting;
+
+    Duration flushInterval = DEFAULT_FLUSH;
+
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final ReentrantLock flushing = new ReentrantLock();
+    private LastRun lastRun;
+    private Meters.Counter written;
+    private Meters.Counter failures;
+
+    @PostConstruct
+    void init() {
+        flushInterval = DurationSetting.read(FLUSH_KEY, flushSetting, DEFAULT_FLUSH, MIN_FLUSH, MAX_FLUSH, LOG::warning);
+        written = metrics.counter("roomkeeper.rooms.activity.written");
+        failures = metrics.counter("roomkeeper.rooms.activity.flush.failures");
+        metrics.gauge("roomkeeper.rooms.activity.pending", pending, Map::size);
+        lastRun = LastRun.register(metrics, "roomkeeper.rooms.activity.flush");
+    }
+
+    /** How often the flusher runs. */
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    /** Records activity in a room at {@code atMillis}; an earlier touch than the one pending changes nothing. */
+    public void touch(String roomId, long atMillis) {
+        if (roomId != null) {
+            pending.merge(roomId, atMillis, Math::max);
+        }
+    }
+
+    /** This node's activity in the room that is not written yet. */
+    public Optional<Instant> pending(String roomId) {
+        Long at = roomId == null ? null : pending.get(roomId);
+        return at == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
+    }
+
+    /** Rooms with activity waiting to be written. */
+    public int size() {
+        return pending.size();
+    }
+
+    /**
+     * Writes what is pending, unless a flush is already running (it writes it). Never throws: a failed batch
+     * is counted, logged, and stays pending.
+     *
+     * @return how many rooms' stored last activity moved forward
+     */
+    public int flush() {
+        if (!flushing.tryLock()) {
+            return 0;
+        }
+        try {
+            return flushPending();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    /**
+     * Writes what is pending before the application goes away, waiting for a running flush first. Runs before
+     * the application's beans are destroyed (not in {@code @PreDestroy}: by then the writer's persistence
+     * context may already be gone, and a write would fail).
+     */
+    void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        flushOnShutdown();
+    }
+
+    void flushOnShutdown() {
+        flushing.lock();
+        try {
+            int pendingRooms = pending.size();
+            int moved = flushPending();
+            LOG.info(() -> "shutting down: wrote the activity of " + pendingRooms + " rooms (" + moved + " moved forward, "
+                    + pending.size() + " left unwritten)");
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    /** A closed room needs no activity: its pending touch is dropped once the room is released. */
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.RELEASE) RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            pending.remove(closed.roomId());
+        }
+    }
+
+    private int flushPending() {
+        long start = System.nanoTime();
+        int moved = 0;
+        try {
+            List<Map.Entry<String, Long>> all = new ArrayList<>(pending.size());
+            pending.forEach((room, at) -> all.add(Map.entry(room, at)));
+            for (int from = 0; from < all.size(); from += BATCH) {
+                List<Map.Entry<String, Long>> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
+                try {
+                    moved += writer.write(chunk.stream()
+                            .map(e -> new ActivityWriter.Touch(e.getKey(), Instant.ofEpochMilli(e.getValue()))).toList());
+                } catch (RuntimeException e) {
+                    failures.inc();
+                    int left = all.size() - from;
+                    LOG.log(Level.WARNING, e, () -> "could not write the activity of " + left + " rooms; retrying in "
+                            + flushInterval + " (see roomkeeper_rooms_activity_flush_failures_total)");
+                    break;
+                }
+                // only what is unchanged since it was read: a newer touch stays for the next flush
+                chunk.forEach(e -> pending.remove(e.getKey(), e.getValue()));
+            }
+            written.inc(moved);
+            return moved;
+        } finally {
+            lastRun.ended(start);
+        }
+    }
+}
