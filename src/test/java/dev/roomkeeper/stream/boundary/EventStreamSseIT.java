@@ -3,6 +3,7 @@ package dev.roomkeeper.stream.boundary;
 import dev.roomkeeper.testing.Fixtures;
 import dev.roomkeeper.testing.PayaraNode;
 import dev.roomkeeper.testing.Servers;
+import dev.roomkeeper.testing.TestTokens;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -88,9 +90,49 @@ class EventStreamSseIT {
         assertEquals(400, malformed.statusCode());
     }
 
+    @Test
+    void aStreamWhoseTokenExpiresEndsWithTokenExpiredNamingTheLastSeqSent() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        try (WsClient ws = fx.socket("ada")) {
+            // expires within seconds of opening the stream: time enough to publish one event first
+            String shortLived = TestTokens.forUser("ada").expiresIn(Duration.ofSeconds(5)).hs256(Servers.SECRET);
+            SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + shortLived, null);
+            assertEquals("subscribed", sse.next().name());
+            ws.send(publish(room, "p1", "{\"n\":1}")).reply("p1");
+            SseEvent published = sse.next();
+            assertEquals("message", published.name());
+            SseEvent expired = sse.next();
+            assertEquals("token-expired", expired.name(), expired::toString);
+            assertEquals(published.json().getJsonNumber("seq").longValue(),
+                    expired.json().getJsonNumber("seq").longValue(), "names the last event sent, to resume from");
+            assertTrue(sse.awaitEnd(), "the stream ends after token-expired");
+            sse.close();
+        }
+    }
+
+    @Test
+    void aClosedRoomsStreamSendsRoomClosedThenEnds() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + Fixtures.token("ada"), null)) {
+            assertEquals("subscribed", sse.next().name());
+            assertEquals(200, fx.admin().post("/api/rooms/" + room + "/close", "{\"reason\":\"done\"}").status());
+            SseEvent closed = sse.next();
+            assertEquals("room.closed", closed.name(), closed::toString);
+            assertEquals("done", closed.json().getJsonObject("data").getString("reason"));
+            assertTrue(sse.awaitEnd(), "the stream ends after room.closed");
+        }
+    }
+
     /** Reads an event stream on a background thread into a queue of parsed events. */
     static final class SseReader implements AutoCloseable {
         private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+        private final CountDownLatch ended = new CountDownLatch(1);
         private final InputStream body;
 
         private SseReader(InputStream body) {
@@ -110,6 +152,13 @@ class EventStreamSseIT {
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode(), () -> "SSE open failed: " + response.statusCode());
             return new SseReader(response.body());
+        }
+
+        /** True when the server ended the stream within the wait, with no further event before the end. */
+        boolean awaitEnd() throws InterruptedException {
+            boolean end = ended.await(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(events.isEmpty(), () -> "events after the last expected one: " + events);
+            return end;
         }
 
         SseEvent next() throws InterruptedException {
@@ -142,6 +191,8 @@ class EventStreamSseIT {
                 }
             } catch (IOException closed) {
                 // the test closed the stream
+            } finally {
+                ended.countDown();
             }
         }
 
