@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Rooms, members and tokens on a running node, through its public REST API. */
 public final class Fixtures {
 
-    private final PayaraNode node;
+    private final Node node;
 
-    public Fixtures(PayaraNode node) {
+    public Fixtures(Node node) {
         this.node = node;
     }
 

@@ -3,9 +3,6 @@ package dev.roomkeeper.testing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +16,7 @@ import java.util.logging.Logger;
  * The WAR that was actually built, on a real Payara Micro process. Ready only when the application's
  * own readiness checks answer UP (Payara answers UP with no checks after a failed deployment).
  */
-public final class PayaraNode implements AutoCloseable {
+public final class PayaraNode implements Node, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PayaraNode.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
@@ -84,45 +81,18 @@ public final class PayaraNode implements AutoCloseable {
             throw new IllegalStateException("cannot start Payara Micro for " + name, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-        awaitReady();
+        Readiness.await("Payara Micro node " + name, process, base().resolve("/health/ready"), START_TIMEOUT, log, () -> null);
         startTime = Duration.ofNanos(System.nanoTime() - begin);
         LOG.info(() -> "node " + name + " ready on port " + port + " after " + startTime.toMillis() + " ms");
         return this;
     }
 
-    private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro for " + name + " exited; see " + log);
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(base().resolve("/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("roomkeeper-database")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("node " + name + " not ready within " + START_TIMEOUT + "; see " + log);
-    }
-
+    @Override
     public URI base() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    @Override
     public URI ws() {
         return URI.create("ws://127.0.0.1:" + port + "/ws");
     }

@@ -71,6 +71,15 @@ public final class Servers {
         return new PayaraNode(name, clusterProperties()).start();
     }
 
+    /**
+     * The settings a further node needs to join the shared PostgreSQL and Redis, for nodes on another server
+     * than Payara Micro; starts those two, not the Payara nodes.
+     */
+    public static synchronized Map<String, String> clusterSettings() {
+        startInfrastructure();
+        return clusterProperties();
+    }
+
     public static synchronized int redisPort() {
         startInfrastructure();
         return redisPort;

@@ -2,13 +2,11 @@ package dev.roomkeeper.engine.boundary;
 
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.control.MemoryEngine;
+import dev.roomkeeper.platform.control.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -27,13 +25,12 @@ public class IdleStreamSweeper {
     Engine engine;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     private final AtomicLong lastRunMillis = new AtomicLong();
     private final AtomicLong lastDurationNanos = new AtomicLong();
     private final AtomicLong heldRooms = new AtomicLong();
-    private Counter forgotten;
+    private Meters.Counter forgotten;
 
     @PostConstruct
     void init() {

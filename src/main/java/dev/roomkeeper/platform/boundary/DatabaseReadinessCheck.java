@@ -2,6 +2,8 @@ package dev.roomkeeper.platform.boundary;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,6 +19,14 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
     @Resource(lookup = "java:app/jdbc/roomkeeper")
     DataSource dataSource;
+
+    /**
+     * Made with the application, so the data source is injected on a deployment thread: WildFly calls
+     * health checks on its management threads, where {@code java:app} names do not resolve.
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // creating the bean is the point
+    }
 
     @Override
     public HealthCheckResponse call() {

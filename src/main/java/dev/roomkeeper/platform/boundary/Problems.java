@@ -16,7 +16,7 @@ final class Problems {
 
     static Response response(int status, String type, String title, String detail, UriInfo uri,
                              List<Problem.FieldError> errors) {
-        String instance = uri == null ? null : "/" + uri.getPath();
+        String instance = uri == null ? null : instance(uri.getPath());
         Problem problem = new Problem(TYPE_PREFIX + type, title, status, detail, instance,
                 errors == null || errors.isEmpty() ? null : errors);
         Response.ResponseBuilder builder = Response.status(status).type(Problem.MEDIA_TYPE).entity(problem);
@@ -24,5 +24,10 @@ final class Problems {
             builder.header("WWW-Authenticate", "Bearer realm=\"roomkeeper\"");
         }
         return builder.build();
+    }
+
+    /** The path below {@code /api}, with one leading slash: Jersey reports it without one, RESTEasy with. */
+    static String instance(String path) {
+        return path.startsWith("/") ? path : "/" + path;
     }
 }

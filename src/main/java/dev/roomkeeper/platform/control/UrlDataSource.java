@@ -16,17 +16,33 @@ import java.util.logging.Logger;
 
 /**
  * A driver-neutral data source: the JDBC URL alone picks H2 or PostgreSQL, so operators set one
- * key ({@code roomkeeper.db.url}) and never a driver class. The server's connection pool wraps it.
+ * key ({@code roomkeeper.db.url}) and never a driver class. The server's connection pool wraps it, on
+ * Payara and WildFly alike.
  */
 public class UrlDataSource implements DataSource {
 
     /** The embedded default: an H2 file database in the working directory. */
     public static final String DEFAULT_URL = "jdbc:h2:file:./roomkeeper-data/roomkeeper";
+    /** Where the settings are read: {@code roomkeeper.db.url}, {@code .user} and {@code .password}. */
+    public static final String DEFAULT_CONFIG_PREFIX = "roomkeeper.db";
 
+    private String configPrefix = DEFAULT_CONFIG_PREFIX;
     private String url;
     private String user;
     private String password;
     private int loginTimeout;
+
+    public String getConfigPrefix() {
+        return configPrefix;
+    }
+
+    /**
+     * The MicroProfile Config prefix of the settings. Declared as a property of the data source definition,
+     * which also gives WildFly's pool the one connection property it insists on.
+     */
+    public void setConfigPrefix(String configPrefix) {
+        this.configPrefix = configPrefix;
+    }
 
     public String getUrl() {
         return url;
@@ -54,19 +70,24 @@ public class UrlDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (url == null || url.isBlank()) {
-            // the usual case: the server did not set properties, so read roomkeeper.db.* ourselves
-            Config config = ConfigProvider.getConfig(UrlDataSource.class.getClassLoader());
-            return connect(config.getOptionalValue("roomkeeper.db.url", String.class).orElse(DEFAULT_URL),
-                    config.getOptionalValue("roomkeeper.db.user", String.class).orElse(""),
-                    config.getOptionalValue("roomkeeper.db.password", String.class).orElse(""));
-        }
         return getConnection(user, password);
     }
 
     @Override
     public Connection getConnection(String username, String pass) throws SQLException {
+        if (url == null || url.isBlank()) {
+            // the usual case: the server did not set a URL, so read the settings ourselves (Payara's pool asks
+            // without credentials, WildFly's with empty ones; credentials it does pass win)
+            Config config = ConfigProvider.getConfig(UrlDataSource.class.getClassLoader());
+            return connect(config.getOptionalValue(configPrefix + ".url", String.class).orElse(DEFAULT_URL),
+                    isEmpty(username) ? config.getOptionalValue(configPrefix + ".user", String.class).orElse("") : username,
+                    isEmpty(pass) ? config.getOptionalValue(configPrefix + ".password", String.class).orElse("") : pass);
+        }
         return connect(url, username, pass);
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
     }
 
     private static Connection connect(String url, String username, String pass) throws SQLException {

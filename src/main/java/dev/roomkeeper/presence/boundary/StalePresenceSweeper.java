@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.boundary;
 
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -12,9 +13,6 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,14 +44,13 @@ public class StalePresenceSweeper {
     Duration interval;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong lastRun = new AtomicLong();
     private final AtomicLong lastDuration = new AtomicLong();
-    private Counter expired;
-    private Counter failures;
+    private Meters.Counter expired;
+    private Meters.Counter failures;
 
     @PostConstruct
     void start() {

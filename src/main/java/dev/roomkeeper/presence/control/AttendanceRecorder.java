@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.entity.AttendanceChange;
 import dev.roomkeeper.presence.entity.PresenceChange;
 import jakarta.annotation.PostConstruct;
@@ -12,9 +13,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.time.Duration;
 import java.util.List;
@@ -51,8 +49,7 @@ public class AttendanceRecorder {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.presence.attendance-queue", defaultValue = "100000")
@@ -68,9 +65,9 @@ public class AttendanceRecorder {
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private final AtomicLong lastFlushNanos = new AtomicLong();
     private AttendanceQueue queue;
-    private Counter written;
-    private Counter dropped;
-    private Counter failed;
+    private Meters.Counter written;
+    private Meters.Counter dropped;
+    private Meters.Counter failed;
     private ScheduledFuture<?> periodic;
 
     @PostConstruct

@@ -1,6 +1,7 @@
 package dev.roomkeeper.presence.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.presence.entity.ChangeKind;
@@ -23,10 +24,6 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.json.JsonObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -61,8 +58,7 @@ public class PresenceRegistry {
     Event<PresenceChange> changes;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.presence.heartbeat-interval", defaultValue = "PT10S")
@@ -97,9 +93,9 @@ public class PresenceRegistry {
     String engineType;
 
     private PresenceTokens tokens;
-    private final Map<ChangeKind, Counter> changeCounters = new EnumMap<>(ChangeKind.class);
-    private Counter heartbeats;
-    private Counter unknownHeartbeats;
+    private final Map<ChangeKind, Meters.Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    private Meters.Counter heartbeats;
+    private Meters.Counter unknownHeartbeats;
 
     @PostConstruct
     void init() {
@@ -108,7 +104,7 @@ public class PresenceRegistry {
         unknownHeartbeats = metrics.counter("roomkeeper.presence.heartbeats.unknown");
         metrics.gauge("roomkeeper.presence.sessions", store, PresenceStore::sessionCount);
         for (ChangeKind kind : ChangeKind.values()) {
-            changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", new Tag("kind", kind.name().toLowerCase())));
+            changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", "kind", kind.name().toLowerCase()));
         }
     }
 
@@ -280,7 +276,7 @@ public class PresenceRegistry {
     private void record(PresenceChange change) {
         changeCounters.get(change.kind()).inc();
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
-            metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
+            metrics.counter("roomkeeper.presence.leaves", "reason", change.reason().wireName()).inc();
         }
         // synchronous on purpose: observers only enqueue (attendance), and an asynchronous CDI event
         // costs a managed-executor task with a context capture per change

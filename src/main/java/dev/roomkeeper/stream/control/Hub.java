@@ -1,6 +1,7 @@
 package dev.roomkeeper.stream.control;
 
 import dev.roomkeeper.engine.control.Engine;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.annotation.PostConstruct;
@@ -8,10 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.util.Map;
 import java.util.Set;
@@ -30,24 +27,23 @@ public class Hub {
     Engine engine;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     private final Map<String, Set<RoomSubscription>> rooms = new ConcurrentHashMap<>();
     private final java.util.List<Consumer<RoomEvent>> beforeDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<Consumer<RoomEvent>> afterDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
-    private Counter delivered;
-    private Counter received;
-    private Counter replayHits;
-    private Counter replayMisses;
+    private Meters.Counter delivered;
+    private Meters.Counter received;
+    private Meters.Counter replayHits;
+    private Meters.Counter replayMisses;
 
     @PostConstruct
     void init() {
         delivered = metrics.counter("roomkeeper.events.delivered");
         received = metrics.counter("roomkeeper.events.received");
-        replayHits = metrics.counter("roomkeeper.replay", new Tag("result", "hit"));
-        replayMisses = metrics.counter("roomkeeper.replay", new Tag("result", "miss"));
+        replayHits = metrics.counter("roomkeeper.replay", "result", "hit");
+        replayMisses = metrics.counter("roomkeeper.replay", "result", "miss");
         metrics.gauge("roomkeeper.subscriptions", subscriptions, AtomicInteger::get);
         metrics.gauge("roomkeeper.subscribed.rooms", rooms, Map::size);
         engine.listen(this::dispatch);

@@ -1,14 +1,12 @@
 package dev.roomkeeper.stream.control;
 
 import dev.roomkeeper.engine.control.Engine;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import dev.roomkeeper.platform.control.ProblemException;
 import jakarta.json.JsonObject;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,8 +24,7 @@ public class RoomEvents {
     Engine engine;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     /**
      * Publishes {@code type} with {@code data} on the room's stream and returns the event with its seq.
@@ -47,7 +44,7 @@ public class RoomEvents {
             throw new ProblemException(503, "stream-unavailable", "Event stream unavailable",
                     "The room's event stream is unavailable right now; try again shortly.");
         }
-        metrics.counter("roomkeeper.events.published", new Tag("type", type)).inc();
+        metrics.counter("roomkeeper.events.published", "type", type).inc();
         return event;
     }
 }

@@ -3,6 +3,7 @@ package dev.roomkeeper.stream.control;
 import dev.roomkeeper.auth.control.InvalidTokenException;
 import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.rooms.control.RoomAccess;
@@ -29,10 +30,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -80,8 +77,7 @@ public class SocketProtocol {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.ws.max-frame-bytes", defaultValue = "65536")
@@ -118,8 +114,8 @@ public class SocketProtocol {
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledFuture<?> sweeper;
     private final Map<String, SocketCommands> commands = new HashMap<>();
-    private Counter framesIn;
-    private Counter errorsOut;
+    private Meters.Counter framesIn;
+    private Meters.Counter errorsOut;
 
     @PostConstruct
     void init() {
@@ -499,7 +495,7 @@ public class SocketProtocol {
      */
     public void error(SocketConnection connection, String id, String code, String message, List<FieldError> fields) {
         errorsOut.inc();
-        metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
+        metrics.counter("roomkeeper.ws.errors", "code", code).inc();
         JsonObjectBuilder error = JSON.createObjectBuilder().add("type", "error");
         if (id != null) {
             error.add("id", id);

@@ -1,5 +1,6 @@
 package dev.roomkeeper.stream.control;
 
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.entity.Replay;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -12,8 +13,6 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +35,7 @@ public class SseStreams {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    Meters metrics;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.sse.keep-alive", defaultValue = "PT15S")

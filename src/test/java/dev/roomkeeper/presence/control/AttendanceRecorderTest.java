@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.entity.ChangeKind;
 import dev.roomkeeper.presence.entity.LeaveReason;
 import dev.roomkeeper.presence.entity.PresenceChange;
@@ -7,8 +8,6 @@ import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.SessionState;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +15,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,13 +27,13 @@ import static dev.roomkeeper.presence.control.AttendanceBatchTest.ROOM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The recorder built by hand: a writer that records or fails, counters by name, a real scheduler behind the managed one. */
+/** The recorder built by hand: a writer that records or fails, in-memory counters, a real scheduler behind the managed one. */
 class AttendanceRecorderTest {
 
     private static final Logger RECORDER_LOG = Logger.getLogger(AttendanceRecorder.class.getName());
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-    private final Map<String, FakeCounter> counters = new ConcurrentHashMap<>();
+    private final Meters meters = Meters.inMemory();
     private final List<AttendanceBatch> batches = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AttendanceRecorder recorder = new AttendanceRecorder();
@@ -55,7 +51,7 @@ class AttendanceRecorderTest {
             }
         };
         recorder.scheduler = managed(executor);
-        recorder.metrics = registry(counters);
+        recorder.metrics = meters;
         recorder.capacity = 1000;
         recorder.flushEvery = Duration.ofHours(1);
     }
@@ -73,7 +69,7 @@ class AttendanceRecorderTest {
     }
 
     private long count(String name) {
-        return counters.get("roomkeeper.presence.attendance." + name).count.get();
+        return meters.counter("roomkeeper.presence.attendance." + name).count();
     }
 
     @Test
@@ -198,38 +194,5 @@ class AttendanceRecorderTest {
                         throw e.getCause();
                     }
                 });
-    }
-
-    /** A registry that hands out counters by name and ignores gauges. */
-    private static MetricRegistry registry(Map<String, FakeCounter> counters) {
-        return (MetricRegistry) Proxy.newProxyInstance(AttendanceRecorderTest.class.getClassLoader(),
-                new Class<?>[]{MetricRegistry.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("counter") && args.length == 1 && args[0] instanceof String name) {
-                        return counters.computeIfAbsent(name, n -> new FakeCounter());
-                    }
-                    if (method.getName().equals("gauge")) {
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    static final class FakeCounter implements Counter {
-        final AtomicLong count = new AtomicLong();
-
-        @Override
-        public void inc() {
-            count.incrementAndGet();
-        }
-
-        @Override
-        public void inc(long n) {
-            count.addAndGet(n);
-        }
-
-        @Override
-        public long getCount() {
-            return count.get();
-        }
     }
 }

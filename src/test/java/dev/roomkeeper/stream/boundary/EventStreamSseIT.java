@@ -3,42 +3,24 @@ package dev.roomkeeper.stream.boundary;
 import dev.roomkeeper.testing.Fixtures;
 import dev.roomkeeper.testing.PayaraNode;
 import dev.roomkeeper.testing.Servers;
+import dev.roomkeeper.testing.SseReader;
 import dev.roomkeeper.testing.TestTokens;
+import dev.roomkeeper.testing.SseReader.SseEvent;
 import dev.roomkeeper.testing.WsClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static dev.roomkeeper.testing.Fixtures.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The same stream over Server-Sent Events, resumable with Last-Event-ID. */
 class EventStreamSseIT {
-
-    record SseEvent(String id, String name, String data) {
-        JsonObject json() {
-            return Json.createReader(new StringReader(data)).readObject();
-        }
-    }
 
     @Test
     void sseDeliversLiveEventsAndResumesWithLastEventId() throws Exception {
@@ -99,17 +81,17 @@ class EventStreamSseIT {
         try (WsClient ws = fx.socket("ada")) {
             // expires within seconds of opening the stream: time enough to publish one event first
             String shortLived = TestTokens.forUser("ada").expiresIn(Duration.ofSeconds(5)).hs256(Servers.SECRET);
-            SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + shortLived, null);
-            assertEquals("subscribed", sse.next().name());
-            ws.send(publish(room, "p1", "{\"n\":1}")).reply("p1");
-            SseEvent published = sse.next();
-            assertEquals("message", published.name());
-            SseEvent expired = sse.next();
-            assertEquals("token-expired", expired.name(), expired::toString);
-            assertEquals(published.json().getJsonNumber("seq").longValue(),
-                    expired.json().getJsonNumber("seq").longValue(), "names the last event sent, to resume from");
-            assertTrue(sse.awaitEnd(), "the stream ends after token-expired");
-            sse.close();
+            try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + shortLived, null)) {
+                assertEquals("subscribed", sse.next().name());
+                ws.send(publish(room, "p1", "{\"n\":1}")).reply("p1");
+                SseEvent published = sse.next();
+                assertEquals("message", published.name());
+                SseEvent expired = sse.next();
+                assertEquals("token-expired", expired.name(), expired::toString);
+                assertEquals(published.json().getJsonNumber("seq").longValue(),
+                        expired.json().getJsonNumber("seq").longValue(), "names the last event sent, to resume from");
+                assertTrue(sse.awaitEnd(), "the stream ends after token-expired");
+            }
         }
     }
 
@@ -126,79 +108,6 @@ class EventStreamSseIT {
             assertEquals("room.closed", closed.name(), closed::toString);
             assertEquals("done", closed.json().getJsonObject("data").getString("reason"));
             assertTrue(sse.awaitEnd(), "the stream ends after room.closed");
-        }
-    }
-
-    /** Reads an event stream on a background thread into a queue of parsed events. */
-    static final class SseReader implements AutoCloseable {
-        private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
-        private final CountDownLatch ended = new CountDownLatch(1);
-        private final InputStream body;
-
-        private SseReader(InputStream body) {
-            this.body = body;
-            Thread reader = new Thread(this::read, "sse-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static SseReader open(PayaraNode node, String path, String lastEventId) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve(path))
-                    .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(2));
-            if (lastEventId != null) {
-                request.header("Last-Event-ID", lastEventId);
-            }
-            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode(), () -> "SSE open failed: " + response.statusCode());
-            return new SseReader(response.body());
-        }
-
-        /** True when the server ended the stream within the wait, with no further event before the end. */
-        boolean awaitEnd() throws InterruptedException {
-            boolean end = ended.await(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertTrue(events.isEmpty(), () -> "events after the last expected one: " + events);
-            return end;
-        }
-
-        SseEvent next() throws InterruptedException {
-            SseEvent event = events.poll(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(event, "no SSE event within " + WsClient.WAIT);
-            return event;
-        }
-
-        private void read() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String id = null;
-                String name = null;
-                List<String> data = new ArrayList<>();
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (line.isEmpty()) {
-                        if (!data.isEmpty()) {
-                            events.add(new SseEvent(id, name, String.join("\n", data)));
-                        }
-                        id = null;
-                        name = null;
-                        data.clear();
-                    } else if (line.startsWith("id:")) {
-                        id = line.substring(3).strip();
-                    } else if (line.startsWith("event:")) {
-                        name = line.substring(6).strip();
-                    } else if (line.startsWith("data:")) {
-                        data.add(line.substring(5).strip());
-                    }
-                }
-            } catch (IOException closed) {
-                // the test closed the stream
-            } finally {
-                ended.countDown();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            body.close();
         }
     }
 }
