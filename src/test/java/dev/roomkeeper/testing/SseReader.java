@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads an event stream on a background thread into a queue of parsed events. */
 public final class SseReader implements AutoCloseable {
@@ -33,6 +35,7 @@ public final class SseReader implements AutoCloseable {
     }
 
     private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private final InputStream body;
 
     private SseReader(InputStream body) {
@@ -53,6 +56,16 @@ public final class SseReader implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode(), () -> "SSE open failed: " + response.statusCode());
         return new SseReader(response.body());
+    }
+
+    /**
+     * True when the server ends the stream within {@link WsClient#WAIT}; fails if an event came before
+     * the end that the test did not take with {@link #next()}.
+     */
+    public boolean awaitEnd() throws InterruptedException {
+        boolean end = ended.await(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(events.isEmpty(), () -> "events before the end of the stream: " + events);
+        return end;
     }
 
     /** The next event, waiting up to {@link WsClient#WAIT}. */
@@ -86,6 +99,8 @@ public final class SseReader implements AutoCloseable {
             }
         } catch (IOException closed) {
             // the test closed the stream
+        } finally {
+            ended.countDown();
         }
     }
 

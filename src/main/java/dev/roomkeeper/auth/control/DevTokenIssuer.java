@@ -63,7 +63,7 @@ public class DevTokenIssuer {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(request.ttl());
         String token = sign(claims(request, issuedAt, expiresAt), secret);
-        LOG.info(() -> "minted a dev token for " + request.sub() + (request.admin() ? " (admin)" : "") + " until " + expiresAt);
+        LOG.info(() -> "minted a dev token for " + request.sub() + (request.isAdmin() ? " (admin)" : "") + " until " + expiresAt);
         return new DevTokenResponse(token, expiresAt.toString(), request.sub());
     }
 
@@ -76,7 +76,7 @@ public class DevTokenIssuer {
             claims.add("avatar", request.avatar().strip());
         }
         JsonArrayBuilder groups = JSON.createArrayBuilder();
-        if (request.admin()) {
+        if (request.isAdmin()) {
             groups.add(tokens.adminGroup());
         }
         claims.add("groups", groups);

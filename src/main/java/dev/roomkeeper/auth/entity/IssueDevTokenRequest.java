@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
  * @param sub        the user id: 1 to 128 characters of {@code A-Z a-z 0-9 . _ @ : -}
  * @param name       display name, optional, at most 200 characters
  * @param avatar     an http(s) URL, optional
- * @param admin      whether the token carries the admin group
+ * @param admin      whether the token carries the admin group (absent: no)
  * @param rooms      room id or slug to role ({@code host}, {@code presenter}, {@code participant}, {@code observer})
  * @param ttlSeconds lifetime, 1 to 86400; 3600 when absent
  */
-public record IssueDevTokenRequest(String sub, String name, String avatar, boolean admin,
+public record IssueDevTokenRequest(String sub, String name, String avatar, Boolean admin,
                                    Map<String, String> rooms, Long ttlSeconds) {
 
     public static final long DEFAULT_TTL_SECONDS = 3600;
@@ -31,6 +31,11 @@ public record IssueDevTokenRequest(String sub, String name, String avatar, boole
     public static final int MAX_ROOM_LENGTH = 128;
     public static final int MAX_ROOMS = 100;
     private static final Pattern SUB = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+
+    /** True when the token is to carry the admin group. */
+    public boolean isAdmin() {
+        return Boolean.TRUE.equals(admin);
+    }
 
     /** What is wrong with this request, one entry per field; empty when it may be issued. */
     public List<Problem.FieldError> fieldErrors() {

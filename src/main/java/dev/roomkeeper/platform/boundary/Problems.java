@@ -26,6 +26,18 @@ final class Problems {
         return builder.build();
     }
 
+    /**
+     * A body that could not be read: 400 {@code validation} naming the field when a value had the wrong
+     * JSON type ({@link StrictJson}), else 400 {@code malformed-body}.
+     */
+    static Response unreadableBody(Throwable failure, UriInfo uri) {
+        return StrictJson.mistyped(failure)
+                .map(error -> response(400, "validation", "Invalid request", "The request has invalid fields.", uri,
+                        List.of(error)))
+                .orElseGet(() -> response(400, "malformed-body", "Malformed body",
+                        "The body is not valid JSON of the documented shape.", uri, null));
+    }
+
     /** The path below {@code /api}, with one leading slash: Jersey reports it without one, RESTEasy with. */
     static String instance(String path) {
         return path.startsWith("/") ? path : "/" + path;

@@ -29,8 +29,7 @@ public class ProcessingExceptionMapper implements ExceptionMapper<ProcessingExce
     public Response toResponse(ProcessingException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof JsonbException || t instanceof JsonException) {
-                return Problems.response(400, "malformed-body", "Malformed body",
-                        "The body is not valid JSON of the documented shape.", uriInfo, null);
+                return Problems.unreadableBody(e, uriInfo);
             }
         }
         String incident = UUID.randomUUID().toString();

@@ -16,7 +16,6 @@ public class UnreadableBodyMapper implements ExceptionMapper<JsonbException> {
 
     @Override
     public Response toResponse(JsonbException e) {
-        return Problems.response(400, "malformed-body", "Malformed body",
-                "The body is not valid JSON of the documented shape.", uriInfo, null);
+        return Problems.unreadableBody(e, uriInfo);
     }
 }

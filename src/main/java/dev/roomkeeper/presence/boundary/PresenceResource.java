@@ -6,10 +6,12 @@ import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.presence.entity.HeartbeatRequest;
+import dev.roomkeeper.presence.entity.HeartbeatResponse;
+import dev.roomkeeper.presence.entity.PresenceListResponse;
+import dev.roomkeeper.presence.entity.UserRoomsResponse;
 import dev.roomkeeper.presence.entity.Joined;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -25,6 +27,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,12 +61,13 @@ public class PresenceResource {
             description = "The first heartbeat of a session joins it; later ones keep it alive and may change its "
                     + "metadata (without meta, a live session keeps the metadata it has). Call again within the returned interval (ms). Returns a session token for "
                     + "/api/presence/disconnect and a room token for /api/presence/list; both stay the same for the session.")
-    @APIResponse(responseCode = "200", description = "Alive")
+    @APIResponse(responseCode = "200", description = "Alive",
+            content = @Content(schema = @Schema(implementation = HeartbeatResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "403", description = "Not a member, or an observer claiming to speak or record")
     @APIResponse(responseCode = "404", description = "No such room")
     @APIResponse(responseCode = "409", description = "Room closed")
-    public JsonObject heartbeat(HeartbeatRequest request) {
+    public HeartbeatResponse heartbeat(HeartbeatRequest request) {
         if (request == null) {
             throw ProblemException.invalid(List.of(new FieldError("body", "a JSON body is required")));
         }
@@ -72,16 +77,9 @@ public class PresenceResource {
         }
         Caller caller = (Caller) security.getUserPrincipal();
         Joined joined = registry.join(caller, request.room(), request.sessionId(), request.interval(), request.meta(), null);
-        return JSON.createObjectBuilder()
-                .add("room", joined.access().roomId())
-                .add("slug", joined.access().slug())
-                .add("sessionId", joined.sessionId())
-                .add("interval", joined.interval().toMillis())
-                .add("sessionToken", joined.sessionToken())
-                .add("roomToken", joined.roomToken())
-                .add("seq", joined.snapshot().seq())
-                .add("epoch", joined.snapshot().epoch())
-                .build();
+        return new HeartbeatResponse(joined.access().roomId(), joined.access().slug(), joined.sessionId(),
+                joined.interval().toMillis(), joined.sessionToken(), joined.roomToken(), joined.snapshot().seq(),
+                joined.snapshot().epoch());
     }
 
     @GET
@@ -90,12 +88,13 @@ public class PresenceResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A room's presence by room token",
             description = "Needs no Authorization header: the room token from a heartbeat is the capability.")
-    @APIResponse(responseCode = "200", description = "Online users with their sessions, and recently left users")
+    @APIResponse(responseCode = "200", description = "Online users with their sessions, and recently left users",
+            content = @Content(schema = @Schema(implementation = PresenceListResponse.class)))
     @APIResponse(responseCode = "401", description = "Missing, forged or expired room token")
-    public JsonObject list(@QueryParam("roomToken") String roomToken) {
+    public PresenceListResponse list(@QueryParam("roomToken") String roomToken) {
         String room = registry.roomOfToken(roomToken)
                 .orElseThrow(() -> ProblemException.unauthorized("The room token is missing, invalid or expired."));
-        return PresenceView.snapshot(registry.snapshot(room)).build();
+        return PresenceView.of(registry.snapshot(room));
     }
 
     @POST
@@ -118,16 +117,15 @@ public class PresenceResource {
     @Path("users/{userId}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The rooms a user is present in (admin, or the user)")
-    @APIResponse(responseCode = "200", description = "Room ids")
+    @APIResponse(responseCode = "200", description = "Room ids",
+            content = @Content(schema = @Schema(implementation = UserRoomsResponse.class)))
     @APIResponse(responseCode = "403", description = "Neither admin nor that user")
-    public JsonObject roomsOf(@PathParam("userId") String userId) {
+    public UserRoomsResponse roomsOf(@PathParam("userId") String userId) {
         Caller caller = (Caller) security.getUserPrincipal();
         if (!caller.userId().equals(userId) && !security.isUserInRole("admin")) {
             throw ProblemException.forbidden("Only admins may look at another user's presence.");
         }
-        var rooms = JSON.createArrayBuilder();
-        registry.roomsOf(userId).forEach(rooms::add);
-        return JSON.createObjectBuilder().add("userId", userId).add("rooms", rooms).build();
+        return new UserRoomsResponse(userId, registry.roomsOf(userId));
     }
 
     static String tokenOf(String body) {

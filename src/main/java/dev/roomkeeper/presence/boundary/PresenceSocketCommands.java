@@ -99,7 +99,7 @@ public class PresenceSocketCommands implements SocketCommands {
                 .add("sessionToken", joined.sessionToken())
                 .add("resumeToken", joined.sessionToken())
                 .add("roomToken", joined.roomToken())
-                .add("snapshot", PresenceView.snapshot(joined.snapshot()));
+                .add("snapshot", PresenceView.json(PresenceView.of(joined.snapshot())));
         if (protocol.subscribed(connection, roomId)) {
             protocol.ack(connection, id, result);
         } else {

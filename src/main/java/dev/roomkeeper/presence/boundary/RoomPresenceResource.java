@@ -5,7 +5,6 @@ import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,7 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import dev.roomkeeper.presence.entity.PresenceListResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,11 +39,12 @@ public class RoomPresenceResource {
     @Operation(summary = "Who is in the room",
             description = "Online users with each session's state and metadata, and users who left with "
                     + "lastDisconnected; valid at the returned seq of the room's stream.")
-    @APIResponse(responseCode = "200", description = "The room's presence")
+    @APIResponse(responseCode = "200", description = "The room's presence",
+            content = @Content(schema = @Schema(implementation = PresenceListResponse.class)))
     @APIResponse(responseCode = "403", description = "Not a member")
     @APIResponse(responseCode = "404", description = "No such room")
-    public JsonObject list(@PathParam("room") String room) {
+    public PresenceListResponse list(@PathParam("room") String room) {
         String roomId = access.resolve(room, (Caller) security.getUserPrincipal()).roomId();
-        return PresenceView.snapshot(registry.snapshot(roomId)).build();
+        return PresenceView.of(registry.snapshot(roomId));
     }
 }

@@ -40,7 +40,9 @@ public class RoomEventsResource {
     @Operation(summary = "Stream a room's events",
             description = "Sends `subscribed`, then the events after `Last-Event-ID` (or `since`), then live events. "
                     + "Each event's id is `<epoch>:<seq>`. When the gap cannot be replayed a `snapshot-required` event "
-                    + "is sent. Browsers' EventSource cannot send headers: pass the token as `access_token`.")
+                    + "is sent and the stream ends. "
+                    + "When the token expires, a `token-expired` event is sent and the stream ends: reopen with a "
+                    + "fresh token and `since`. Browsers' EventSource cannot send headers: pass the token as `access_token`.")
     @APIResponse(responseCode = "200", description = "The stream")
     @APIResponse(responseCode = "400", description = "Malformed Last-Event-ID or since")
     @APIResponse(responseCode = "401", description = "No valid token")
@@ -61,7 +63,7 @@ public class RoomEventsResource {
         } else if (since != null && !since.isBlank()) {
             resumeFrom = seq(since, "since");
         }
-        streams.open(granted.roomId(), granted.slug(), caller.userId(), resumeFrom, epoch, sink, sse);
+        streams.open(granted.roomId(), granted.slug(), caller.userId(), caller.expiresAt(), resumeFrom, epoch, sink, sse);
     }
 
     private static Long seq(String text, String what) {

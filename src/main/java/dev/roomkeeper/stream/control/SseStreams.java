@@ -15,6 +15,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -46,6 +47,7 @@ public class SseStreams {
 
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> keepAliveTask;
+    private ScheduledFuture<?> expiryTask;
 
     @PostConstruct
     void init() {
@@ -54,12 +56,26 @@ public class SseStreams {
         hub.afterDelivery(this::revokeAccess);
         keepAliveTask = scheduler.scheduleAtFixedRate(() -> open.forEach(SseConnection::keepAlive),
                 period, period, TimeUnit.MILLISECONDS);
+        expiryTask = scheduler.scheduleAtFixedRate(this::endExpired, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Once a second: streams whose token expired get {@code token-expired} and end, as sockets close with 4401. */
+    void endExpired() {
+        Instant now = Instant.now();
+        for (SseConnection connection : open) {
+            if (connection.expired(now)) {
+                connection.tokenExpired();
+            }
+        }
     }
 
     @PreDestroy
     void stop() {
         if (keepAliveTask != null) {
             keepAliveTask.cancel(false);
+        }
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
         }
         open.forEach(SseConnection::close);
     }
@@ -68,9 +84,10 @@ public class SseStreams {
      * Opens a stream of {@code roomId}: a {@code subscribed} event, replayed events after {@code since}
      * (or a {@code snapshot-required} event when they cannot be replayed), then live events.
      */
-    public void open(String roomId, String slug, String userId, Long since, String epoch, SseEventSink sink, Sse sse) {
+    public void open(String roomId, String slug, String userId, Instant tokenExpiresAt, Long since, String epoch,
+                     SseEventSink sink, Sse sse) {
         SseConnection connection = new SseConnection(sink, sse, queueLimit, this::closed);
-        connection.owner(roomId, userId);
+        connection.owner(roomId, userId, tokenExpiresAt);
         open.add(connection);
         RoomSubscription subscription = hub.subscribe(roomId, connection, since, epoch, replay -> announce(connection, roomId, slug, since, replay));
         connection.subscription(subscription);
@@ -107,7 +124,7 @@ public class SseStreams {
                 : JSON.createReader(new java.io.StringReader(event.data())).readObject().getString("userId", "");
         for (SseConnection connection : open) {
             if (connection.room().equals(event.room()) && (closedRoom || connection.userId().equals(user))) {
-                connection.close();
+                connection.closeAfterSends(); // the event that ends the stream is sent first
             }
         }
     }

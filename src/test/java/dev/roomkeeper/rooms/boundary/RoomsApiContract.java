@@ -70,6 +70,13 @@ abstract class RoomsApiContract {
         assertTrue(malformed.isProblem());
         assertTrue(!malformed.body().contains("Exception"), "no internals: " + malformed.body());
 
+        Api.Reply mistyped = admin.post("/api/rooms", "{\"title\":5}");
+        assertEquals(400, mistyped.status(), mistyped::toString);
+        JsonObject error = mistyped.json().getJsonArray("errors").getJsonObject(0);
+        assertEquals("title", error.getString("field"), mistyped::toString);
+        assertEquals("must be a string", error.getString("message"));
+        assertEquals(200, admin.get("/api/rooms?limit=1").status(), "no room titled \"5\" was made, and nothing broke");
+
         Api.Reply badPage = admin.get("/api/rooms?limit=0&offset=-1");
         assertEquals(400, badPage.status());
         assertTrue(badPage.isProblem());

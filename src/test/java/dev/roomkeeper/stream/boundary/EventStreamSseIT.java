@@ -4,6 +4,7 @@ import dev.roomkeeper.testing.Fixtures;
 import dev.roomkeeper.testing.PayaraNode;
 import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.SseReader;
+import dev.roomkeeper.testing.TestTokens;
 import dev.roomkeeper.testing.SseReader.SseEvent;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static dev.roomkeeper.testing.Fixtures.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,5 +70,44 @@ class EventStreamSseIT {
                         + "/events?access_token=" + Fixtures.token("ada"))).header("Last-Event-ID", "abc:xyz").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, malformed.statusCode());
+    }
+
+    @Test
+    void aStreamWhoseTokenExpiresEndsWithTokenExpiredNamingTheLastSeqSent() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        try (WsClient ws = fx.socket("ada")) {
+            // expires within seconds of opening the stream: time enough to publish one event first
+            String shortLived = TestTokens.forUser("ada").expiresIn(Duration.ofSeconds(5)).hs256(Servers.SECRET);
+            try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + shortLived, null)) {
+                assertEquals("subscribed", sse.next().name());
+                ws.send(publish(room, "p1", "{\"n\":1}")).reply("p1");
+                SseEvent published = sse.next();
+                assertEquals("message", published.name());
+                SseEvent expired = sse.next();
+                assertEquals("token-expired", expired.name(), expired::toString);
+                assertEquals(published.json().getJsonNumber("seq").longValue(),
+                        expired.json().getJsonNumber("seq").longValue(), "names the last event sent, to resume from");
+                assertTrue(sse.awaitEnd(), "the stream ends after token-expired");
+            }
+        }
+    }
+
+    @Test
+    void aClosedRoomsStreamSendsRoomClosedThenEnds() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + Fixtures.token("ada"), null)) {
+            assertEquals("subscribed", sse.next().name());
+            assertEquals(200, fx.admin().post("/api/rooms/" + room + "/close", "{\"reason\":\"done\"}").status());
+            SseEvent closed = sse.next();
+            assertEquals("room.closed", closed.name(), closed::toString);
+            assertEquals("done", closed.json().getJsonObject("data").getString("reason"));
+            assertTrue(sse.awaitEnd(), "the stream ends after room.closed");
+        }
     }
 }
