@@ -15,6 +15,7 @@ import dev.roomkeeper.rooms.control.RoomActivity;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.stream.control.RoomEvents;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -56,6 +58,9 @@ public class PresenceRegistry {
 
     @Inject
     RoomActivity activity;
+
+    @Inject
+    RoomEvents events;
 
     @Inject
     Event<PresenceChange> changes;
@@ -140,15 +145,15 @@ public class PresenceRegistry {
         boolean alive = false;
         if (meta == null) {
             // nothing to change: a live session is only kept alive, with the metadata it has
-            PresenceStore.Heartbeat beat = store.heartbeat(granted.roomId(), caller.userId(), sessionId, deadline(interval));
+            PresenceStore.Heartbeat beat = stored(() -> store.heartbeat(granted.roomId(), caller.userId(), sessionId, deadline(interval)));
             beat.change().ifPresent(this::record);
             alive = beat.known();
         }
         if (!alive) {
-            store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval)).ifPresent(this::record);
+            stored(() -> store.join(granted.roomId(), caller.userId(), sessionId, metaJson, deadline(interval))).ifPresent(this::record);
         }
         activity.touch(granted.roomId(), System.currentTimeMillis()); // a refresh changes nothing, but is activity
-        PresenceSnapshot snapshot = store.snapshot(granted.roomId());
+        PresenceSnapshot snapshot = stored(() -> store.snapshot(granted.roomId()));
         // the token names this session from its start to its end: a later session with the same id gets another
         long joinedAt = find(snapshot, caller.userId(), sessionId).map(PresenceSession::joinedAt).orElse(0L);
         String sessionToken = tokens.sessionToken(granted.roomId(), caller.userId(), sessionId, joinedAt);
@@ -164,7 +169,7 @@ public class PresenceRegistry {
      */
     public boolean heartbeat(String roomId, String userId, String sessionId, Duration interval) {
         heartbeats.inc();
-        PresenceStore.Heartbeat beat = store.heartbeat(roomId, userId, sessionId, deadline(interval));
+        PresenceStore.Heartbeat beat = stored(() -> store.heartbeat(roomId, userId, sessionId, deadline(interval)));
         beat.change().ifPresent(this::record);
         if (beat.known()) {
             activity.touch(roomId, System.currentTimeMillis()); // a map update; written in the next batch
@@ -178,7 +183,7 @@ public class PresenceRegistry {
     public void update(Caller caller, String roomRef, String sessionId, JsonObject meta) {
         Access granted = access.resolve(roomRef, caller);
         String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
-        Optional<PresenceChange> change = store.update(granted.roomId(), caller.userId(), sessionId, metaJson);
+        Optional<PresenceChange> change = stored(() -> store.update(granted.roomId(), caller.userId(), sessionId, metaJson));
         change.ifPresent(this::record);
         if (change.isEmpty() && !knows(granted.roomId(), caller.userId(), sessionId)) {
             throw unknownSession();
@@ -187,12 +192,12 @@ public class PresenceRegistry {
 
     /** Ends a session (explicit leave, clean close, HTTP disconnect). */
     public void leave(String roomId, String userId, String sessionId) {
-        store.leave(roomId, userId, sessionId, LeaveReason.LEFT).ifPresent(this::record);
+        stored(() -> store.leave(roomId, userId, sessionId, LeaveReason.LEFT)).ifPresent(this::record);
     }
 
     /** The socket of a session dropped without a clean close: it is reconnecting for the grace period. */
     public void dropped(String roomId, String userId, String sessionId) {
-        store.reconnecting(roomId, userId, sessionId, System.currentTimeMillis() + reconnectGrace.toMillis())
+        stored(() -> store.reconnecting(roomId, userId, sessionId, System.currentTimeMillis() + reconnectGrace.toMillis()))
                 .ifPresent(this::record);
     }
 
@@ -202,7 +207,7 @@ public class PresenceRegistry {
      */
     public void disconnect(String sessionToken) {
         tokens.session(sessionToken)
-                .filter(ref -> find(store.snapshot(ref.room()), ref.userId(), ref.sessionId())
+                .filter(ref -> find(stored(() -> store.snapshot(ref.room())), ref.userId(), ref.sessionId())
                         .filter(session -> session.joinedAt() == ref.joinedAt()).isPresent())
                 .ifPresent(ref -> leave(ref.room(), ref.userId(), ref.sessionId()));
     }
@@ -213,11 +218,11 @@ public class PresenceRegistry {
     }
 
     public PresenceSnapshot snapshot(String roomId) {
-        return store.snapshot(roomId);
+        return stored(() -> store.snapshot(roomId));
     }
 
     public List<String> roomsOf(String userId) {
-        return store.roomsOf(userId);
+        return stored(() -> store.roomsOf(userId));
     }
 
     /**
@@ -272,13 +277,27 @@ public class PresenceRegistry {
     }
 
     private boolean knows(String roomId, String userId, String sessionId) {
-        return find(store.snapshot(roomId), userId, sessionId).isPresent();
+        return find(stored(() -> store.snapshot(roomId)), userId, sessionId).isPresent();
     }
 
     private static Optional<PresenceSession> find(PresenceSnapshot snapshot, String userId, String sessionId) {
         return snapshot.sessions().stream()
                 .filter(s -> s.sessionId().equals(sessionId) && s.userId().equals(userId))
                 .findFirst();
+    }
+
+    /**
+     * Runs a call on the store: an engine that cannot answer (Redis unreachable) is the 503
+     * {@code stream-unavailable} problem that publishing answers too, not a 500; refusals of bad input pass.
+     */
+    private <T> T stored(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ProblemException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw events.unavailable("reach the presence store", e);
+        }
     }
 
     /** Two missed intervals end a session; the sweep runs every second, well inside the 5 s allowance. */
@@ -288,7 +307,10 @@ public class PresenceRegistry {
 
     private void record(PresenceChange change) {
         changeCounters.get(change.kind()).inc();
-        activity.touch(change.room(), change.event().time());
+        events.published(change.event());
+        if (change.occupancy() != null) {
+            events.published(change.occupancy());
+        }
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
             metrics.counter("roomkeeper.presence.leaves", "reason", change.reason().wireName()).inc();
         }

@@ -49,14 +49,33 @@ public class RoomEvents {
         try {
             event = engine.publish(roomId, type, data == null ? "{}" : data.toString());
         } catch (RuntimeException e) {
-            metrics.counter("roomkeeper.events.failed").inc();
-            LOG.log(Level.WARNING, e, () -> "cannot publish " + type + " in room " + roomId + " (" + engine.name() + " engine)");
-            throw new ProblemException(503, "stream-unavailable", "Event stream unavailable",
-                    "The room's event stream is unavailable right now; try again shortly.");
+            throw unavailable("publish " + type + " in room " + roomId, e);
         }
-        metrics.counter("roomkeeper.events.published", "type", type).inc();
-        activity.touch(roomId, event.time());
+        published(event);
         return event;
+    }
+
+    /**
+     * Accounts for an event a feature published through the engine atomically with its own state (presence
+     * does, in the same Lua script or under the same lock): counted in {@code roomkeeper.events.published}
+     * and noted as the room's activity, exactly as {@link #publish} does for its own.
+     */
+    public void published(RoomEvent event) {
+        metrics.counter("roomkeeper.events.published", "type", event.type()).inc();
+        activity.touch(event.room(), event.time());
+    }
+
+    /**
+     * The engine failed (Redis unreachable): counts and logs the failure and returns the 503
+     * {@code stream-unavailable} problem callers answer, on REST and on the socket alike.
+     *
+     * @param what what could not be done, for the log
+     */
+    public ProblemException unavailable(String what, RuntimeException cause) {
+        metrics.counter("roomkeeper.events.failed").inc();
+        LOG.log(Level.WARNING, cause, () -> "cannot " + what + " (" + engine.name() + " engine)");
+        return new ProblemException(503, "stream-unavailable", "Event stream unavailable",
+                "The room's event stream is unavailable right now; try again shortly.");
     }
 
     /**

@@ -1,10 +1,13 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.stream.control.RoomEvents;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PresenceRegistryTest {
 
@@ -14,6 +17,24 @@ class PresenceRegistryTest {
         registry.defaultInterval = Duration.ofSeconds(10);
         registry.minInterval = Duration.ofSeconds(2);
         registry.maxInterval = Duration.ofSeconds(60);
+    }
+
+    @Test
+    void aStoreThatCannotAnswerIsTheStreamUnavailableProblemNotAnInternalError() {
+        registry.store = (PresenceStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{PresenceStore.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("connection refused");
+                });
+        registry.events = new RoomEvents() {
+            @Override
+            public ProblemException unavailable(String what, RuntimeException cause) {
+                return new ProblemException(503, "stream-unavailable", "Event stream unavailable", what);
+            }
+        };
+        ProblemException refused = assertThrows(ProblemException.class, () -> registry.leave("room", "ada", "tab-1234"));
+        assertEquals(503, refused.status());
+        assertEquals("stream-unavailable", refused.type());
+        assertThrows(ProblemException.class, () -> registry.snapshot("room"));
     }
 
     @Test
