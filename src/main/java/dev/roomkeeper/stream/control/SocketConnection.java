@@ -45,25 +45,8 @@ public final class SocketConnection implements EventSink {
                 result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
     }
 
-    /**
-     * An empty class loader for the duration of a send. Tyrus schedules an idle-timeout task on the
-     * container's managed executor for every frame it sends (whatever the idle timeout), and Payara
-     * captures context for each task with a ServiceLoader scan of the thread's context class loader:
-     * through the WAR's jars and Payara's modules, most of the server's CPU under fan-out. The send
-     * itself needs no application class from the context loader.
-     */
-    private static final ClassLoader EMPTY = new ClassLoader(null) {
-    };
-
     private static void sendText(Session session, String frame, jakarta.websocket.SendHandler handler) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(EMPTY);
-        try {
-            session.getAsyncRemote().sendText(frame, handler);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        session.getAsyncRemote().sendText(frame, handler);
     }
 
     private static Throwable failureOf(SendResult result) {

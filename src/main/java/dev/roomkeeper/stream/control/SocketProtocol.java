@@ -174,7 +174,7 @@ public class SocketProtocol {
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
         // and Payara captures context for each task; one sweep (sweepConnections) enforces all timeouts
-        session.setMaxIdleTimeout(0);
+        TyrusIdleTimer.disable(session);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         connections.add(connection);
         List<String> queryToken = session.getRequestParameterMap().get("token");
