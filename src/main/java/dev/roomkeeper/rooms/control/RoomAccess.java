@@ -26,15 +26,24 @@ import java.util.function.Supplier;
 
 /**
  * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
- * subscribe, so rooms and memberships are cached for {@code roomkeeper.rooms.access-cache-ttl}
- * (default 5 s; zero turns the cache off). Changes made on this node drop their entries at once;
- * changes made on other nodes are seen when the entries expire.
+ * subscribe, join and publish, so rooms and memberships are cached for
+ * {@code roomkeeper.rooms.access-cache-ttl} (default 5 s; zero turns the cache off). Changes made on this
+ * node drop their entries at once; changes made on other nodes are seen when the entries expire.
+ * <p>
+ * A room's memberships are read in one query and cached together while the room has at most
+ * {@value #ROOM_MEMBERS_CACHED} members, so that a room's users cost one lookup per TTL rather than one
+ * each (a user who publishes every few seconds would otherwise miss the cache every time). Larger rooms
+ * are looked up per member.
  */
 @ApplicationScoped
 public class RoomAccess {
 
     /** Beyond this many entries, expired ones are swept, and everything is dropped if that is not enough. */
     static final int MAX_ENTRIES = 10_000;
+    /** Rooms with more members are looked up per member. */
+    static final int ROOM_MEMBERS_CACHED = 100;
+    /** Rooms whose memberships are cached at once (so at most 100,000 memberships). */
+    static final int MAX_ROOMS = 1_000;
 
     @Inject
     RoomDirectory rooms;
@@ -49,6 +58,7 @@ public class RoomAccess {
     Clock clock = Clock.systemUTC();
 
     private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
+    private final Map<String, Expiring<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
     private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
 
     /**
@@ -109,12 +119,17 @@ public class RoomAccess {
         } else if (change instanceof RoomChange.Closed closed) {
             forgetRoom(closed.roomId(), closed.slug());
         } else if (change instanceof RoomChange.MemberAdded added) {
-            rolesByMember.remove(new MemberKey(added.roomId(), added.userId()));
+            forgetMember(added.roomId(), added.userId());
         } else if (change instanceof RoomChange.MemberRoleChanged changed) {
-            rolesByMember.remove(new MemberKey(changed.roomId(), changed.userId()));
+            forgetMember(changed.roomId(), changed.userId());
         } else if (change instanceof RoomChange.MemberRemoved removed) {
-            rolesByMember.remove(new MemberKey(removed.roomId(), removed.userId()));
+            forgetMember(removed.roomId(), removed.userId());
         }
+    }
+
+    private void forgetMember(String roomId, String userId) {
+        rolesByRoom.remove(roomId);
+        rolesByMember.remove(new MemberKey(roomId, userId));
     }
 
     private void forgetRoom(String id, String slug) {
@@ -131,10 +146,19 @@ public class RoomAccess {
     }
 
     private Optional<Role> cachedRole(String roomId, String userId) {
+        Optional<Map<String, Role>> members = cached(rolesByRoom, MAX_ROOMS, roomId,
+                () -> memberships.rolesIn(roomId, ROOM_MEMBERS_CACHED));
+        if (members.isPresent()) {
+            return Optional.ofNullable(members.get().get(userId));
+        }
         return cached(rolesByMember, new MemberKey(roomId, userId), () -> memberships.roleOf(roomId, userId));
     }
 
     private <K, V> V cached(Map<K, Expiring<V>> cache, K key, Supplier<V> load) {
+        return cached(cache, MAX_ENTRIES, key, load);
+    }
+
+    private <K, V> V cached(Map<K, Expiring<V>> cache, int maxEntries, K key, Supplier<V> load) {
         if (ttl == null || ttl.isZero() || ttl.isNegative()) {
             return load.get();
         }
@@ -144,9 +168,9 @@ public class RoomAccess {
             return entry.value();
         }
         V value = load.get();
-        if (cache.size() >= MAX_ENTRIES) {
+        if (cache.size() >= maxEntries) {
             cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
-            if (cache.size() >= MAX_ENTRIES) {
+            if (cache.size() >= maxEntries) {
                 cache.clear();
             }
         }
