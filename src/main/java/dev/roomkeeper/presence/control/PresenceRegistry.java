@@ -35,6 +35,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -98,6 +99,8 @@ public class PresenceRegistry {
 
     private PresenceTokens tokens;
     private final Map<ChangeKind, Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    /** By reason, made on first use: a registry lookup builds a MetricID on every call. */
+    private final Map<LeaveReason, Counter> leaveCounters = new ConcurrentHashMap<>();
     private Counter heartbeats;
     private Counter unknownHeartbeats;
 
@@ -260,7 +263,8 @@ public class PresenceRegistry {
     private void record(PresenceChange change) {
         changeCounters.get(change.kind()).inc();
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
-            metrics.counter("roomkeeper.presence.leaves", new Tag("reason", change.reason().wireName())).inc();
+            leaveCounters.computeIfAbsent(change.reason(),
+                    r -> metrics.counter("roomkeeper.presence.leaves", new Tag("reason", r.wireName()))).inc();
         }
         // synchronous on purpose: observers only enqueue (attendance), and an asynchronous CDI event
         // costs a managed-executor task with a context capture per change

@@ -6,10 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import dev.roomkeeper.platform.control.ProblemException;
 import jakarta.json.JsonObject;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +32,9 @@ public class RoomEvents {
     @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
     MetricRegistry metrics;
 
+    /** By event type: a registry lookup builds a MetricID on every call. */
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
     /**
      * Publishes {@code type} with {@code data} on the room's stream and returns the event with its seq.
      *
@@ -47,7 +53,7 @@ public class RoomEvents {
             throw new ProblemException(503, "stream-unavailable", "Event stream unavailable",
                     "The room's event stream is unavailable right now; try again shortly.");
         }
-        metrics.counter("roomkeeper.events.published", new Tag("type", type)).inc();
+        published.computeIfAbsent(type, t -> metrics.counter("roomkeeper.events.published", new Tag("type", t))).inc();
         return event;
     }
 }

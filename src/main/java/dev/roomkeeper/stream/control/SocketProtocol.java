@@ -118,6 +118,8 @@ public class SocketProtocol {
     private final Map<String, SocketCommands> commands = new HashMap<>();
     private Counter framesIn;
     private Counter errorsOut;
+    /** By error code: a registry lookup builds a MetricID on every call. */
+    private final Map<String, Counter> errorsByCode = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -489,7 +491,7 @@ public class SocketProtocol {
     /** Sends an error frame; the socket stays open. */
     public void error(SocketConnection connection, String id, String code, String message) {
         errorsOut.inc();
-        metrics.counter("roomkeeper.ws.errors", new Tag("code", code)).inc();
+        errorsByCode.computeIfAbsent(code, c -> metrics.counter("roomkeeper.ws.errors", new Tag("code", c))).inc();
         JsonObjectBuilder error = JSON.createObjectBuilder().add("type", "error");
         if (id != null) {
             error.add("id", id);
