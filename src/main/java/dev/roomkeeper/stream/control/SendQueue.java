@@ -4,12 +4,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * An ordered, bounded queue of outgoing items with one send in flight at a time, for transports with an
- * asynchronous send (WebSocket, SSE). A send that completes on the caller's own stack continues in a
- * loop instead of recursing, so a fast client never deepens the stack.
+ * asynchronous send (WebSocket, SSE), bounded in items and optionally in bytes ({@link SendBudget}). A send
+ * that completes on the caller's own stack continues in a loop instead of recursing, so a fast client never
+ * deepens the stack.
  *
  * @param <T> what is sent
  */
@@ -21,21 +24,41 @@ final class SendQueue<T> {
     }
 
     private final int limit;
+    private final ToLongFunction<T> bytes;
+    private final SendBudget budget;
     private final Transmit<T> transmit;
     private final Consumer<Throwable> onFailure;
     private final Queue<T> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
 
     SendQueue(int limit, Transmit<T> transmit, Consumer<Throwable> onFailure) {
+        this(limit, item -> 0, SendBudget.UNLIMITED, transmit, onFailure);
+    }
+
+    /**
+     * @param bytes  how many bytes an item holds while it waits
+     * @param budget the bytes waiting items may hold, in this queue and in all queues sharing it
+     */
+    SendQueue(int limit, ToLongFunction<T> bytes, SendBudget budget, Transmit<T> transmit, Consumer<Throwable> onFailure) {
         this.limit = limit;
+        this.bytes = bytes;
+        this.budget = budget;
         this.transmit = transmit;
         this.onFailure = onFailure;
     }
 
-    /** Queues an item and starts sending; false (nothing queued) when {@code limit} items already wait. */
+    /**
+     * Queues an item and starts sending; false (nothing queued) when {@code limit} items already wait or
+     * the item does not fit in the byte budget.
+     */
     boolean offer(T item) {
         if (queued.incrementAndGet() > limit) {
+            queued.decrementAndGet();
+            return false;
+        }
+        if (!budget.reserve(queuedBytes, bytes.applyAsLong(item))) {
             queued.decrementAndGet();
             return false;
         }
@@ -48,9 +71,20 @@ final class SendQueue<T> {
         return queued.get();
     }
 
+    /** Bytes the waiting items hold. */
+    long bytes() {
+        return queuedBytes.get();
+    }
+
     void clear() {
-        queue.clear();
-        queued.set(0);
+        for (T item = queue.poll(); item != null; item = queue.poll()) {
+            dequeued(item);
+        }
+    }
+
+    private void dequeued(T item) {
+        queued.decrementAndGet();
+        budget.release(queuedBytes, bytes.applyAsLong(item));
     }
 
     private void drain() {
@@ -66,7 +100,7 @@ final class SendQueue<T> {
                 }
                 continue;
             }
-            queued.decrementAndGet();
+            dequeued(next);
             // 0: in flight, caller still here; 1: caller returned; 2: completed
             AtomicInteger handoff = new AtomicInteger();
             try {

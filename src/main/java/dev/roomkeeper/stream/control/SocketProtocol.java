@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,8 +111,19 @@ public class SocketProtocol {
     int sendQueueLimit;
 
     @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-bytes", defaultValue = "1048576")
+    long sendQueueBytes;
+
+    /** Unset: a quarter of the maximum heap. */
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-total-bytes")
+    Optional<Long> sendQueueTotalBytes;
+
+    @Inject
     @Any
     Instance<SocketCommands> features;
+
+    private SendBudget sendBudget;
 
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledFuture<?> sweeper;
@@ -123,7 +135,9 @@ public class SocketProtocol {
 
     @PostConstruct
     void init() {
+        sendBudget = new SendBudget(sendQueueBytes, sendQueueTotalBytes.orElse(Runtime.getRuntime().maxMemory() / 4));
         metrics.gauge("roomkeeper.ws.connections", connections, Set::size);
+        metrics.gauge("roomkeeper.ws.send.queue.bytes", sendBudget, SendBudget::used);
         framesIn = metrics.counter("roomkeeper.ws.frames.received");
         errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
         for (SocketCommands feature : features) {
@@ -171,7 +185,7 @@ public class SocketProtocol {
     }
 
     public void opened(Session session) {
-        SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
+        SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit, sendBudget,
                 new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
