@@ -1,6 +1,8 @@
 package dev.roomkeeper.stream.control;
 
+import java.util.LinkedHashSet;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,10 +15,17 @@ import java.util.function.ToLongFunction;
  * asynchronous send (WebSocket, SSE), bounded in items and optionally in bytes ({@link SendBudget}). A send
  * that completes on the caller's own stack continues in a loop instead of recursing, so a fast client never
  * deepens the stack.
+ * <p>
+ * Inside {@link #deferred}, offers only queue: the queues are drained when the deferred step returns. A
+ * caller that may publish under a room's lock (a presence change, a client's publish) defers, so that the
+ * lock is held for queueing each subscriber's frame, not for writing it to the socket.
  *
  * @param <T> what is sent
  */
 final class SendQueue<T> {
+
+    /** The queues that were offered items in the current thread's deferred step, in order; null outside one. */
+    private static final ThreadLocal<Set<SendQueue<?>>> DEFERRED = new ThreadLocal<>();
 
     /** Starts sending one item; calls {@code done} with null on success or the failure. */
     interface Transmit<T> {
@@ -63,8 +72,34 @@ final class SendQueue<T> {
             return false;
         }
         queue.add(item);
-        drain();
+        Set<SendQueue<?>> deferred = DEFERRED.get();
+        if (deferred != null) {
+            deferred.add(this);
+        } else {
+            drain();
+        }
         return true;
+    }
+
+    /**
+     * Runs {@code step}, queueing without sending what it offers to any queue, then drains the queues it
+     * offered to. Nested calls join the outermost step.
+     */
+    static void deferred(Runnable step) {
+        if (DEFERRED.get() != null) {
+            step.run();
+            return;
+        }
+        Set<SendQueue<?>> offered = new LinkedHashSet<>();
+        DEFERRED.set(offered);
+        try {
+            step.run();
+        } finally {
+            DEFERRED.remove();
+            for (SendQueue<?> queue : offered) {
+                queue.drain();
+            }
+        }
     }
 
     int size() {

@@ -225,7 +225,15 @@ public class SocketProtocol {
         }
     }
 
+    /**
+     * Handles a client frame. What it sends is written once it is handled: a frame may publish in a room,
+     * under the room's lock, and the lock should be held for queueing the room's frames, not for writing them.
+     */
     public void received(Session session, String text) {
+        SendQueue.deferred(() -> handle(session, text));
+    }
+
+    private void handle(Session session, String text) {
         SocketConnection connection = connection(session);
         if (connection == null) {
             return;

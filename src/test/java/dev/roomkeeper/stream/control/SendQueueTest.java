@@ -64,6 +64,29 @@ class SendQueueTest {
     }
 
     @Test
+    void insideADeferredStepOffersOnlyQueueAndAreSentInOrderAfterIt() {
+        List<String> sent = new ArrayList<>();
+        SendQueue<String> one = new SendQueue<>(10, (item, done) -> {
+            sent.add("one:" + item);
+            done.accept(null);
+        }, failure -> { });
+        SendQueue<String> two = new SendQueue<>(10, (item, done) -> {
+            sent.add("two:" + item);
+            done.accept(null);
+        }, failure -> { });
+        SendQueue.deferred(() -> {
+            assertTrue(one.offer("a"));
+            assertTrue(two.offer("b"));
+            SendQueue.deferred(() -> one.offer("c"));
+            assertEquals(List.of(), sent, "nothing written inside the step, nested or not");
+            assertEquals(2, one.size());
+        });
+        assertEquals(List.of("one:a", "one:c", "two:b"), sent);
+        one.offer("d");
+        assertEquals("one:d", sent.get(sent.size() - 1), "outside a step, offers send at once");
+    }
+
+    @Test
     void refusesWhatExceedsTheConnectionsBytesButAlwaysTakesAFirstFrame() {
         SendBudget budget = new SendBudget(10, 1_000);
         SendQueue<String> queue = new SendQueue<>(100, String::length, budget, (item, done) -> { }, failure -> { });
