@@ -59,7 +59,7 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
               --secret S           the server's roomkeeper.auth.hs256-secret
               --server-pid PID     the running server's process id
               --start-server       boot target/roomkeeper.war on target/payara-micro.jar (build it first)
-              --server-jvm "OPTS"  JVM options of the started server (default "-Xmx1g -XX:+UseG1GC")
+              --server-jvm "OPTS"  JVM options of the started server (default "-Xms1g -Xmx1g -XX:+UseG1GC")
               --addresses N        spread sockets over 127.0.0.1..127.0.0.N (default: one per 10000 sockets)
               --http-clients N     JDK HttpClients sharing the sockets (default 4)
               --client-threads N   threads running socket callbacks (default 2)
@@ -71,7 +71,7 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
                                    for servers before the subscribe/publish deadlock fix (8ca6744)
             """;
 
-    static final List<String> DEFAULT_SERVER_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+    static final List<String> DEFAULT_SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
 
     LoadOptions {
         require(connections > 0, "--connections must be positive");

@@ -739,7 +739,8 @@ public final class PresenceLoad {
                     Runtime.getRuntime().availableProcessors(), memTotalKb() / 1024.0 / 1024.0,
                     System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), loadBefore, loadAfter);
             if (node != null) {
-                line(out, "server: started by the harness, pid %d, JVM options %s", node.pid(), String.join(" ", node.jvmOptions()));
+                line(out, "server: started by the harness, pid %d, JVM options %s, Payara pre-boot commands %s", node.pid(),
+                        String.join(" ", node.jvmOptions()), PayaraNode.PRE_BOOT_COMMANDS);
             } else {
                 line(out, "server: %s%s", base, options.serverPid() == null ? " (no pid: RSS and CPU not read)" : ", pid " + options.serverPid());
             }

@@ -29,6 +29,10 @@ public final class PayaraNode implements Node, AutoCloseable {
             List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                     "-Dhazelcast.shutdownhook.enabled=false");
 
+    /** Payara settings that ship with the application (server-config/payara). */
+    public static final Path PRE_BOOT_COMMANDS = Path.of(System.getProperty("payara.preboot",
+            "server-config/payara/pre-boot-commands.asadmin"));
+
     private final String name;
     private final int port;
     private final Path log;
@@ -80,6 +84,8 @@ public final class PayaraNode implements Node, AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar, "--deploy", war, "--contextroot", "/", "--port", String.valueOf(port),
                 "--nocluster", "--rootDir", workdir().resolve("payara-" + name).toString()));
+        // the shipped server settings (thread pools), so that what is tested and measured is what ships
+        command.addAll(List.of("--prebootcommandfile", PRE_BOOT_COMMANDS.toAbsolutePath().toString()));
         // Payara Micro redeploys whatever an old --rootDir holds: start from an empty one, or a previous
         // run's WAR could be what the tests talk to
         deleteRecursively(workdir().resolve("payara-" + name));

@@ -7,6 +7,7 @@ import dev.roomkeeper.presence.entity.AttendanceChange;
 import dev.roomkeeper.presence.entity.AttendanceRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
@@ -41,8 +42,12 @@ public class AttendanceWriter {
     }
 
     private void close(AttendanceChange end, Set<AttendanceChange.Key> recorded) {
+        // No flush before the query: inserts are written at persist (identity ids), and the batch closes a
+        // session at most once, so nothing pending concerns this session. An automatic flush would
+        // dirty-check every record the batch touched so far, for every close: quadratic in the batch.
         List<AttendanceRecord> stored = em.createQuery("select a from AttendanceRecord a where a.roomId = :room"
                         + " and a.sessionId = :session and a.joinedAt = :joined order by a.id desc", AttendanceRecord.class)
+                .setFlushMode(FlushModeType.COMMIT)
                 .setParameter("room", end.roomId())
                 .setParameter("session", end.sessionId())
                 .setParameter("joined", end.joinedAt())

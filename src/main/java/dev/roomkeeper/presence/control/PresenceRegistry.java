@@ -33,6 +33,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.function.Supplier;
@@ -102,6 +103,8 @@ public class PresenceRegistry {
 
     private PresenceTokens tokens;
     private final Map<ChangeKind, Meters.Counter> changeCounters = new EnumMap<>(ChangeKind.class);
+    /** By reason, made on first use: a registry lookup builds a MetricID on every call. */
+    private final Map<LeaveReason, Meters.Counter> leaveCounters = new ConcurrentHashMap<>();
     private final Map<LeaveReason, Meters.Counter> vacatedCounters = new EnumMap<>(LeaveReason.class);
     private Meters.Counter heartbeats;
     private Meters.Counter unknownHeartbeats;
@@ -312,7 +315,8 @@ public class PresenceRegistry {
             events.published(change.occupancy());
         }
         if (change.reason() != null && change.kind() == ChangeKind.USER_LEFT) {
-            metrics.counter("roomkeeper.presence.leaves", "reason", change.reason().wireName()).inc();
+            leaveCounters.computeIfAbsent(change.reason(),
+                    r -> metrics.counter("roomkeeper.presence.leaves", "reason", r.wireName())).inc();
         }
         if (change.occupancy() != null) {
             if (PresenceChange.OCCUPIED.equals(change.occupancy().type())) {

@@ -21,7 +21,9 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -146,6 +148,27 @@ public class Memberships {
         }
         return Optional.ofNullable(em.find(Membership.class, new Membership.Key(roomId, userId)))
                 .map(Membership::getRole);
+    }
+
+    /**
+     * Every membership of a room, user id to role, looked up by the room's id; empty when the room has
+     * more than {@code limit} members (the caller then asks per user with {@link #roleOf}).
+     */
+    public Optional<Map<String, Role>> rolesIn(String roomId, int limit) {
+        if (roomId == null) {
+            return Optional.of(Map.of());
+        }
+        List<Object[]> rows = em.createQuery("select m.userId, m.role from Membership m where m.roomId = :room",
+                        Object[].class)
+                .setParameter("room", roomId)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        if (rows.size() > limit) {
+            return Optional.empty();
+        }
+        Map<String, Role> roles = new HashMap<>();
+        rows.forEach(row -> roles.put((String) row[0], (Role) row[1]));
+        return Optional.of(Map.copyOf(roles));
     }
 
     private Membership lockedMembership(Room room, String userId) {

@@ -38,6 +38,11 @@ import java.util.function.Supplier;
  * every node, this one included, drops them again when the room event announcing the change
  * ({@code member.added}, {@code member.role-changed}, {@code member.removed}, {@code room.closed})
  * arrives, before the event reaches any client. The TTL bounds staleness only when such an event is lost.
+ * <p>
+ * A room's memberships are read in one query and cached together while the room has at most
+ * {@value #ROOM_MEMBERS_CACHED} members, so that a room's users cost one lookup per TTL rather than one
+ * each (a user who publishes every few seconds would otherwise miss the cache every time). Larger rooms
+ * are looked up per member.
  */
 @ApplicationScoped
 public class RoomAccess {
@@ -46,6 +51,10 @@ public class RoomAccess {
 
     /** Beyond this many entries, expired ones are swept, and everything is dropped if that is not enough. */
     static final int MAX_ENTRIES = 10_000;
+    /** Rooms with more members are looked up per member. */
+    static final int ROOM_MEMBERS_CACHED = 100;
+    /** Rooms whose memberships are cached at once (so at most 100,000 memberships). */
+    static final int MAX_ROOMS = 1_000;
 
     @Inject
     RoomDirectory rooms;
@@ -63,6 +72,7 @@ public class RoomAccess {
     Clock clock = Clock.systemUTC();
 
     private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
+    private final Map<String, Expiring<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
     private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
@@ -163,12 +173,14 @@ public class RoomAccess {
 
     private void forgetMember(String roomId, String userId) {
         invalidations.incrementAndGet();
+        rolesByRoom.remove(roomId);
         rolesByMember.remove(new MemberKey(roomId, userId));
     }
 
     private void forgetRoom(String id, String slug) {
         invalidations.incrementAndGet();
         roomsByRef.remove(id);
+        rolesByRoom.remove(id);
         if (slug != null) {
             roomsByRef.remove(slug);
         } else {
@@ -185,10 +197,19 @@ public class RoomAccess {
     }
 
     private Optional<Role> cachedRole(String roomId, String userId) {
+        Optional<Map<String, Role>> members = cached(rolesByRoom, MAX_ROOMS, roomId,
+                () -> memberships.rolesIn(roomId, ROOM_MEMBERS_CACHED));
+        if (members.isPresent()) {
+            return Optional.ofNullable(members.get().get(userId));
+        }
         return cached(rolesByMember, new MemberKey(roomId, userId), () -> memberships.roleOf(roomId, userId));
     }
 
     private <K, V> V cached(Map<K, Expiring<V>> cache, K key, Supplier<V> load) {
+        return cached(cache, MAX_ENTRIES, key, load);
+    }
+
+    private <K, V> V cached(Map<K, Expiring<V>> cache, int maxEntries, K key, Supplier<V> load) {
         if (ttl == null || ttl.isZero() || ttl.isNegative()) {
             return load.get();
         }
@@ -199,9 +220,9 @@ public class RoomAccess {
         }
         long generation = invalidations.get();
         V value = load.get();
-        if (cache.size() >= MAX_ENTRIES) {
+        if (cache.size() >= maxEntries) {
             cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
-            if (cache.size() >= MAX_ENTRIES) {
+            if (cache.size() >= maxEntries) {
                 cache.clear();
             }
         }

@@ -13,6 +13,8 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +37,9 @@ public class RoomEvents {
 
     @Inject
     Meters metrics;
+
+    /** By event type: a registry lookup builds a MetricID on every call. */
+    private final Map<String, Meters.Counter> published = new ConcurrentHashMap<>();
 
     /**
      * Publishes {@code type} with {@code data} on the room's stream and returns the event with its seq.
@@ -61,7 +66,7 @@ public class RoomEvents {
      * and noted as the room's activity, exactly as {@link #publish} does for its own.
      */
     public void published(RoomEvent event) {
-        metrics.counter("roomkeeper.events.published", "type", event.type()).inc();
+        published.computeIfAbsent(event.type(), t -> metrics.counter("roomkeeper.events.published", "type", t)).inc();
         activity.touch(event.room(), event.time());
     }
 

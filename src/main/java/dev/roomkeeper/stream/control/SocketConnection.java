@@ -37,33 +37,21 @@ public final class SocketConnection implements EventSink {
     private final long openedAt = System.nanoTime();
     private volatile long lastReceived = openedAt;
 
-    public SocketConnection(String id, Session session, int queueLimit, RateLimiter limiter) {
+    /**
+     * @param queueLimit frames that may wait for the client
+     * @param budget     bytes that waiting frames may hold, for this socket and all of the node's
+     */
+    public SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter) {
         this.id = id;
         this.session = session;
         this.limiter = limiter;
-        this.sends = new SendQueue<>(queueLimit, (frame, done) -> sendText(session, frame,
+        // a frame holds about one byte per character (compact strings): frames are mostly ASCII JSON
+        this.sends = new SendQueue<>(queueLimit, String::length, budget, (frame, done) -> sendText(session, frame,
                 result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
     }
 
-    /**
-     * An empty class loader for the duration of a send. Tyrus schedules an idle-timeout task on the
-     * container's managed executor for every frame it sends (whatever the idle timeout), and Payara
-     * captures context for each task with a ServiceLoader scan of the thread's context class loader:
-     * through the WAR's jars and Payara's modules, most of the server's CPU under fan-out. The send
-     * itself needs no application class from the context loader.
-     */
-    private static final ClassLoader EMPTY = new ClassLoader(null) {
-    };
-
     private static void sendText(Session session, String frame, jakarta.websocket.SendHandler handler) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(EMPTY);
-        try {
-            session.getAsyncRemote().sendText(frame, handler);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        session.getAsyncRemote().sendText(frame, handler);
     }
 
     private static Throwable failureOf(SendResult result) {
@@ -118,7 +106,7 @@ public final class SocketConnection implements EventSink {
         enqueue("{\"type\":\"resync\",\"room\":" + JSON.createValue(room) + ",\"seq\":" + lastSeq + "}");
     }
 
-    /** Queues a frame; false (and the connection closing) when the queue is full or closed. */
+    /** Queues a frame; false (and the connection closing with 1013) when the queue or its budget is full, or closed. */
     public boolean enqueue(String frame) {
         if (closing.get()) {
             return false;

@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,18 +109,33 @@ public class SocketProtocol {
     int sendQueueLimit;
 
     @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-bytes", defaultValue = "1048576")
+    long sendQueueBytes;
+
+    /** Unset: a quarter of the maximum heap. */
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-total-bytes")
+    Optional<Long> sendQueueTotalBytes;
+
+    @Inject
     @Any
     Instance<SocketCommands> features;
+
+    private SendBudget sendBudget;
 
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledFuture<?> sweeper;
     private final Map<String, SocketCommands> commands = new HashMap<>();
     private Meters.Counter framesIn;
     private Meters.Counter errorsOut;
+    /** By error code: a registry lookup builds a MetricID on every call. */
+    private final Map<String, Meters.Counter> errorsByCode = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
+        sendBudget = new SendBudget(sendQueueBytes, sendQueueTotalBytes.orElse(Runtime.getRuntime().maxMemory() / 4));
         metrics.gauge("roomkeeper.ws.connections", connections, Set::size);
+        metrics.gauge("roomkeeper.ws.send.queue.bytes", sendBudget, SendBudget::used);
         framesIn = metrics.counter("roomkeeper.ws.frames.received");
         errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
         for (SocketCommands feature : features) {
@@ -167,12 +183,12 @@ public class SocketProtocol {
     }
 
     public void opened(Session session) {
-        SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
+        SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit, sendBudget,
                 new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
         // and Payara captures context for each task; one sweep (sweepConnections) enforces all timeouts
-        session.setMaxIdleTimeout(0);
+        TyrusIdleTimer.disable(session);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         connections.add(connection);
         List<String> queryToken = session.getRequestParameterMap().get("token");
@@ -207,7 +223,15 @@ public class SocketProtocol {
         }
     }
 
+    /**
+     * Handles a client frame. What it sends is written once it is handled: a frame may publish in a room,
+     * under the room's lock, and the lock should be held for queueing the room's frames, not for writing them.
+     */
     public void received(Session session, String text) {
+        SendQueue.deferred(() -> handle(session, text));
+    }
+
+    private void handle(Session session, String text) {
         SocketConnection connection = connection(session);
         if (connection == null) {
             return;
@@ -495,7 +519,7 @@ public class SocketProtocol {
      */
     public void error(SocketConnection connection, String id, String code, String message, List<FieldError> fields) {
         errorsOut.inc();
-        metrics.counter("roomkeeper.ws.errors", "code", code).inc();
+        errorsByCode.computeIfAbsent(code, c -> metrics.counter("roomkeeper.ws.errors", "code", c)).inc();
         JsonObjectBuilder error = JSON.createObjectBuilder().add("type", "error");
         if (id != null) {
             error.add("id", id);

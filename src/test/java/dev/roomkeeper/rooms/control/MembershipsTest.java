@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +56,17 @@ class MembershipsTest {
         assertEquals("presenter", member.role());
         assertEquals(Optional.of(Role.PRESENTER), rooms.memberships.roleOf(room.id(), "bob"));
         assertEquals(List.of(new RoomChange.MemberAdded(room.id(), "bob", Role.PRESENTER)), rooms.changes.fired);
+    }
+
+    @Test
+    void rolesInAnswersEveryMembershipOfARoomUpToTheLimit() {
+        add("lobby", "bob", "presenter");
+        add("lobby", "ann", "observer");
+
+        assertEquals(Optional.of(Map.of("bob", Role.PRESENTER, "ann", Role.OBSERVER)),
+                rooms.memberships.rolesIn(room.id(), 2));
+        assertEquals(Optional.empty(), rooms.memberships.rolesIn(room.id(), 1));
+        assertEquals(Optional.of(Map.of()), rooms.memberships.rolesIn("no-such-room", 2));
     }
 
     @Test

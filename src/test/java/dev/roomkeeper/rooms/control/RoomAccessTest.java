@@ -106,7 +106,9 @@ class RoomAccessTest {
         private Instant now = Instant.parse("2025-03-01T10:00:00Z");
         private final Map<String, Integer> roomLoads = new HashMap<>();
         private final Map<String, Integer> roleLoads = new HashMap<>();
+        private final Map<String, Integer> memberLoads = new HashMap<>();
         private final Map<String, Role> roles = new HashMap<>();
+        private boolean largeRoom;
         private RoomResponse stored = OPEN;
         private Runnable duringRoleLookup = () -> { };
         private final RoomAccess access = new RoomAccess();
@@ -126,6 +128,12 @@ class RoomAccessTest {
                     Optional<Role> role = Optional.ofNullable(roles.get(userId));
                     duringRoleLookup.run();
                     return role;
+                }
+
+                @Override
+                public Optional<Map<String, Role>> rolesIn(String roomId, int limit) {
+                    memberLoads.merge(roomId, 1, Integer::sum);
+                    return largeRoom ? Optional.empty() : Optional.of(Map.copyOf(roles));
                 }
             };
             access.ttl = Duration.ofSeconds(5);
@@ -147,6 +155,30 @@ class RoomAccessTest {
             }
 
             assertEquals(Map.of("daily", 1), roomLoads);
+            assertEquals(Map.of(ID, 1), memberLoads);
+        }
+
+        @Test
+        void aRoomsMembersAreLookedUpOnceForAllOfThem() {
+            roles.put("bob", Role.PARTICIPANT);
+            Caller ann = new Caller("ann", "Ann", null, false, Map.of("daily", Role.OBSERVER), Instant.MAX);
+
+            assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role());
+            assertEquals(Role.OBSERVER, access.resolve("daily", ann).role());
+
+            assertEquals(Map.of(ID, 1), memberLoads);
+            assertEquals(Map.of(), roleLoads);
+        }
+
+        @Test
+        void aLargeRoomIsLookedUpPerMember() {
+            largeRoom = true;
+            roles.put("bob", Role.HOST);
+
+            assertEquals(Role.HOST, access.resolve("daily", user(Map.of())).role());
+            assertEquals(Role.HOST, access.resolve("daily", user(Map.of())).role());
+
+            assertEquals(Map.of(ID, 1), memberLoads);
             assertEquals(Map.of("bob", 1), roleLoads);
         }
 
@@ -158,7 +190,7 @@ class RoomAccessTest {
 
             assertEquals(Role.HOST, access.resolve("daily", user(Map.of("daily", Role.OBSERVER))).role());
             assertEquals(2, roomLoads.get("daily"));
-            assertEquals(2, roleLoads.get("bob"));
+            assertEquals(2, memberLoads.get(ID));
         }
 
         @Test
@@ -271,6 +303,7 @@ class RoomAccessTest {
         void adminsNeedNoMembershipLookup() {
             access.resolve("daily", admin());
 
+            assertEquals(Map.of(), memberLoads);
             assertEquals(Map.of(), roleLoads);
         }
 
