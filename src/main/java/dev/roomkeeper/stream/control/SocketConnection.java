@@ -36,6 +36,7 @@ public final class SocketConnection implements EventSink {
     private volatile Caller caller;
     private final long openedAt = System.nanoTime();
     private volatile long lastReceived = openedAt;
+    private volatile boolean flooded;
 
     /**
      * @param queueLimit frames that may wait for the client
@@ -84,6 +85,15 @@ public final class SocketConnection implements EventSink {
 
     long lastReceived() {
         return lastReceived;
+    }
+
+    /** The client went over the frame rate: its frames are ignored from now on, and the sweep closes it (1008). */
+    void flood() {
+        flooded = true;
+    }
+
+    boolean flooded() {
+        return flooded;
     }
 
     /** A frame arrived (the idle timeout counts from the last one). */

@@ -198,8 +198,8 @@ public class SocketProtocol {
     }
 
     /**
-     * Once a second: closes sockets that did not authenticate in time (4401), whose token expired (4401)
-     * or that sent nothing for the idle timeout (1001). One task for all sockets instead of timers per
+     * Once a second: closes sockets that went over the frame rate (1008), did not authenticate in time
+     * (4401), whose token expired (4401) or that sent nothing for the idle timeout (1001). One task for all sockets instead of timers per
      * socket or per frame.
      */
     void sweepConnections() {
@@ -210,7 +210,9 @@ public class SocketProtocol {
         for (SocketConnection connection : connections) {
             try {
                 Caller caller = connection.caller();
-                if (caller == null && now - connection.openedAt() > authLimit) {
+                if (connection.flooded()) {
+                    connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
+                } else if (caller == null && now - connection.openedAt() > authLimit) {
                     connection.close(CloseCodes.AUTH_FAILED, "authentication timeout");
                 } else if (caller != null && caller.expiresAt() != null && !caller.expiresAt().isAfter(wallNow)) {
                     connection.close(CloseCodes.AUTH_FAILED, "token expired");
@@ -238,8 +240,13 @@ public class SocketProtocol {
         }
         framesIn.inc();
         connection.touch();
+        if (connection.flooded()) {
+            return; // over the limit already: ignored until the sweep closes the socket
+        }
         if (!connection.limiter().tryAcquire(System.nanoTime())) {
-            connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
+            // closed by the next sweep, within a second: closing now, with the flood's frames still unread,
+            // would make TCP answer with a reset that can overtake the 1008 on its way to the client
+            connection.flood();
             return;
         }
         if (text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
