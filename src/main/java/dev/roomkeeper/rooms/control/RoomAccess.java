@@ -1,6 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
  * every node, this one included, drops them again when the room event announcing the change
  * ({@code member.added}, {@code member.role-changed}, {@code member.removed}, {@code room.closed})
  * arrives, before the event reaches any client. The TTL bounds staleness only when such an event is lost.
+ * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss}}, {@code roomkeeper.rooms.access.cache.invalidations},
+ * and the gauge {@code roomkeeper.rooms.access.cache.size} (entries, rooms and memberships together).
  */
 @ApplicationScoped
 public class RoomAccess {
@@ -57,6 +60,9 @@ public class RoomAccess {
     Hub hub;
 
     @Inject
+    Meters metrics;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
     Duration ttl;
 
@@ -66,10 +72,21 @@ public class RoomAccess {
     private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
+    private Meters.Counter hits;
+    private Meters.Counter misses;
+    private Meters.Counter invalidated;
 
     @PostConstruct
-    void followRoomEvents() {
+    void init() {
+        countCache();
         hub.beforeDelivery(this::onRoomEvent);
+    }
+
+    void countCache() {
+        hits = metrics.counter("roomkeeper.rooms.access.cache", "result", "hit");
+        misses = metrics.counter("roomkeeper.rooms.access.cache", "result", "miss");
+        invalidated = metrics.counter("roomkeeper.rooms.access.cache.invalidations");
+        metrics.gauge("roomkeeper.rooms.access.cache.size", this, access -> access.roomsByRef.size() + access.rolesByMember.size());
     }
 
     /**
@@ -163,11 +180,13 @@ public class RoomAccess {
 
     private void forgetMember(String roomId, String userId) {
         invalidations.incrementAndGet();
+        invalidated.inc();
         rolesByMember.remove(new MemberKey(roomId, userId));
     }
 
     private void forgetRoom(String id, String slug) {
         invalidations.incrementAndGet();
+        invalidated.inc();
         roomsByRef.remove(id);
         if (slug != null) {
             roomsByRef.remove(slug);
@@ -195,8 +214,10 @@ public class RoomAccess {
         Instant now = clock.instant();
         Expiring<V> entry = cache.get(key);
         if (entry != null && now.isBefore(entry.expiresAt())) {
+            hits.inc();
             return entry.value();
         }
+        misses.inc();
         long generation = invalidations.get();
         V value = load.get();
         if (cache.size() >= MAX_ENTRIES) {

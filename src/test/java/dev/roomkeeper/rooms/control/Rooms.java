@@ -81,6 +81,8 @@ class Rooms implements AutoCloseable {
         access.rooms = directory;
         access.memberships = memberships;
         access.ttl = Duration.ZERO;
+        access.metrics = metrics;
+        access.countCache();
         writer.em = session;
         touches.writer = writer;
         touches.metrics = metrics;
