@@ -59,9 +59,9 @@ public class JobsHealthCheck implements HealthCheck {
         if (!stuck.isEmpty()) {
             data.put("stuck", stuck);
         }
-        boolean up = late.isEmpty() && stuck.isEmpty();
-        return new HealthCheckResponse("roomkeeper-jobs", up ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
-                Optional.of(data));
+        HealthCheckResponse.Status status = late.isEmpty() && stuck.isEmpty()
+                ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN;
+        return new HealthCheckResponse("roomkeeper-jobs", status, Optional.of(data));
     }
 
     /** No run going on, and none ended for three periods plus the slack (or since registration, before the first). */
@@ -72,7 +72,8 @@ public class JobsHealthCheck implements HealthCheck {
 
     /** One run going on for longer than {@code max(4 periods, the floor)}. */
     static boolean stuck(JobStatus job, long now) {
-        return job.running() && now - job.runningSince() > Math.max(4 * job.period().toMillis(), STUCK_FLOOR.toMillis());
+        long limit = Math.max(4 * job.period().toMillis(), STUCK_FLOOR.toMillis());
+        return job.running() && now - job.runningSince() > limit;
     }
 
     private static String names(List<JobStatus> statuses, Predicate<JobStatus> which) {

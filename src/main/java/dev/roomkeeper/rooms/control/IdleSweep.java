@@ -44,8 +44,9 @@ import java.util.logging.Logger;
  * Each run is recorded ({@code idle_sweep_run}) and answered; runs older than
  * {@code roomkeeper.rooms.idle-sweep-retention} (default 30 days) are deleted at the end of every run. One
  * run at a time per node: the timer skips a turn, an admin gets 409. Runs of either trigger are runs of the
- * job {@code idle-room-sweep} ({@link Jobs}); a run that cannot be recorded is a failed one. A room that cannot be checked or closed
- * (engine unavailable, database error) is left open and counted as an error; the next run tries again.
+ * job {@code idle-room-sweep} ({@link Jobs}); a run that cannot be recorded is a failed one. A room that
+ * cannot be checked or closed (engine unavailable, database error) is left open and counted as an error; the
+ * next run tries again.
  */
 @ApplicationScoped
 public class IdleSweep {
