@@ -41,6 +41,11 @@ public class AttendanceRecorder {
     private static final Logger LOG = Logger.getLogger(AttendanceRecorder.class.getName());
 
     static final int BATCH_SIZE = 500;
+    /**
+     * Batches one flush writes at most, so that a run ends (and liveness does not call it stuck) even while
+     * every batch waits out a connection timeout; what is left goes at the next run, a second later.
+     */
+    static final int MAX_BATCHES_PER_RUN = 20;
     private static final long MIN_FLUSH_MILLIS = 50;
 
     @Inject
@@ -108,7 +113,7 @@ public class AttendanceRecorder {
         flushing.lock();
         try {
             int queued = queued();
-            int saved = job.call(this::flushQueued).orElse(0);
+            int saved = job.call(run -> flushQueued(run, Integer.MAX_VALUE)).orElse(0);
             LOG.info(() -> "shutting down: wrote " + saved + " of " + queued + " queued attendance changes");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "could not write attendance on shutdown");
@@ -170,7 +175,7 @@ public class AttendanceRecorder {
             return;
         }
         try {
-            job.call(this::flushQueued);
+            job.call(run -> flushQueued(run, MAX_BATCHES_PER_RUN));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, e, () -> "attendance flush failed");
         } finally {
@@ -179,10 +184,13 @@ public class AttendanceRecorder {
         }
     }
 
-    /** Under {@link #flushing}: one run of the job, failed when a batch is lost; answers how many were written. */
-    private int flushQueued(Job.Run run) {
+    /**
+     * Under {@link #flushing}: one run of the job, up to {@code maxBatches} batches, failed when a batch is lost;
+     * answers how many changes were written.
+     */
+    private int flushQueued(Job.Run run, int maxBatches) {
         int saved = 0;
-        while (!queue.isEmpty()) {
+        for (int batches = 0; batches < maxBatches && !queue.isEmpty(); batches++) {
             List<AttendanceChange> changes = queue.drain(BATCH_SIZE);
             if (changes.isEmpty()) {
                 continue;

@@ -135,6 +135,26 @@ class AttendanceRecorderTest {
     }
 
     @Test
+    void aFlushWritesAtMostTwentyBatchesSoThatItsRunEndsAndTheNextOneWritesTheRest() {
+        int queued = (AttendanceRecorder.MAX_BATCHES_PER_RUN + 1) * AttendanceRecorder.BATCH_SIZE;
+        recorder.capacity = queued;
+        recorder.start();
+        executor.shutdownNow(); // no flush in the background: this test runs each one
+        for (int n = 0; n < queued; n++) {
+            recorder.record(change("tab-" + n, ChangeKind.SESSION_ADDED, 1000, 1000));
+        }
+
+        recorder.flushIfIdle();
+
+        assertEquals(AttendanceRecorder.MAX_BATCHES_PER_RUN, batches.size());
+        assertEquals(AttendanceRecorder.BATCH_SIZE, recorder.queued());
+        recorder.flushIfIdle();
+        assertEquals(0, recorder.queued());
+        assertEquals(queued, count("written"));
+        assertEquals(2, job("runs"));
+    }
+
+    @Test
     void aFlushWithNothingQueuedIsStillARunOfTheJob() {
         recorder.start();
 
