@@ -2,6 +2,7 @@ package dev.roomkeeper.engine.control;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.platform.control.Meters;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -19,7 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Picks the engine from {@code roomkeeper.engine.type}: {@code memory} (default, one node) or
- * {@code redis} (any number of nodes sharing one Redis).
+ * {@code redis} (any number of nodes sharing one Redis), and exports what the engine counts itself as
+ * metrics: streams held in memory, or the Redis subscriber's reconnects and the events it fetched from
+ * history to fill gaps.
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -77,6 +80,9 @@ public class EngineProducer {
     @Resource
     ManagedThreadFactory threadFactory;
 
+    @Inject
+    Meters metrics;
+
     /** This node's id: tags log lines and Redis clients. */
     private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
 
@@ -87,7 +93,22 @@ public class EngineProducer {
     @ApplicationScoped
     Engine engine() {
         created = createEngine();
+        if (created instanceof RedisEngine redis) {
+            // monotonic counts the engine keeps; gauges, because neither metrics API counts through a function
+            metrics.gauge("roomkeeper.redis.reconnects", redis, RedisEngine::reconnects);
+            metrics.gauge("roomkeeper.redis.gap.events.fetched", redis, RedisEngine::gapEventsFetched);
+        } else if (created instanceof MemoryEngine memory) {
+            metrics.gauge("roomkeeper.stream.rooms.held", memory, MemoryEngine::rooms);
+        }
         return created;
+    }
+
+    /**
+     * The in-process engine, for work only it does (forgetting idle streams); empty with Redis, and before
+     * anything used the engine. Injection points get a proxy of {@link Engine}, never the class itself.
+     */
+    public Optional<MemoryEngine> memoryEngine() {
+        return created instanceof MemoryEngine memory ? Optional.of(memory) : Optional.empty();
     }
 
     /** Presence lives where the engine's streams live, so a change and its event are one atomic step. */

@@ -1,6 +1,7 @@
 package dev.roomkeeper.platform.control;
 
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
@@ -19,18 +20,27 @@ final class MemoryMeters implements Meters.Backend {
 
     @Override
     public Meters.Counter counter(String name, String... tags) {
-        return counters.computeIfAbsent(name + (tags.length == 0 ? "" : String.join(",", tags)), key -> new Count());
+        return counters.computeIfAbsent(key(name, tags), key -> new Count());
     }
 
     @Override
-    public <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
-        gauges.put(name, () -> value.applyAsDouble(source));
+    public <T> void gauge(String name, String[] tags, T source, ToDoubleFunction<T> value) {
+        gauges.put(key(name, tags), () -> value.applyAsDouble(source));
     }
 
-    /** The gauge's reading now, or NaN when no gauge has that name. */
-    double read(String name) {
-        DoubleSupplier gauge = gauges.get(name);
+    /** The gauge's reading now, or NaN when no gauge has that name and tags. */
+    double read(String name, String... tags) {
+        DoubleSupplier gauge = gauges.get(key(name, tags));
         return gauge == null ? Double.NaN : gauge.getAsDouble();
+    }
+
+    /** {@code name{key=value,...}}, tags in the order given. */
+    private static String key(String name, String[] tags) {
+        StringJoiner key = new StringJoiner(",", name + "{", "}");
+        for (int i = 0; i < tags.length; i += 2) {
+            key.add(tags[i] + "=" + tags[i + 1]);
+        }
+        return key.toString();
     }
 
     private static final class Count implements Meters.Counter {

@@ -43,7 +43,7 @@ public class Meters {
 
         Counter counter(String name, String... tags);
 
-        <T> void gauge(String name, T source, ToDoubleFunction<T> value);
+        <T> void gauge(String name, String[] tags, T source, ToDoubleFunction<T> value);
     }
 
     @Inject
@@ -85,28 +85,36 @@ public class Meters {
 
     /** The counter {@code name} with the given tags ({@code key, value, key, value, ...}), made on first use. */
     public Counter counter(String name, String... tags) {
-        if (tags.length % 2 != 0) {
-            throw new IllegalArgumentException("tags come in key/value pairs: " + String.join(",", tags));
-        }
-        return backend.counter(name, tags);
+        return backend.counter(name, pairs(tags));
     }
 
-    /** Registers a gauge that reads {@code value} from {@code source} whenever metrics are collected. */
-    public <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
-        backend.gauge(name, source, value);
+    /**
+     * Registers a gauge that reads {@code value} from {@code source} whenever metrics are collected, with the
+     * given tags ({@code key, value, ...}). Register each name and tags once: a second registration may keep
+     * reading the first source. Micrometer holds the source weakly: it must be a field of a long-lived bean.
+     */
+    public <T> void gauge(String name, T source, ToDoubleFunction<T> value, String... tags) {
+        backend.gauge(name, pairs(tags), source, value);
     }
 
     /**
      * A gauge's reading now, where this bean can read it back: only for {@link #inMemory()} meters (tests);
-     * NaN otherwise, or when no gauge has that name.
+     * NaN otherwise, or when no gauge has that name and tags.
      */
-    public double gauge(String name) {
-        return backend instanceof MemoryMeters memory ? memory.read(name) : Double.NaN;
+    public double gauge(String name, String... tags) {
+        return backend instanceof MemoryMeters memory ? memory.read(name, pairs(tags)) : Double.NaN;
     }
 
     /** Which API records the metrics: {@code microprofile-metrics}, {@code micrometer} or {@code memory}. */
     public String backend() {
         return backend.name();
+    }
+
+    private static String[] pairs(String[] tags) {
+        if (tags.length % 2 != 0) {
+            throw new IllegalArgumentException("tags come in key/value pairs: " + String.join(",", tags));
+        }
+        return tags;
     }
 
     private static boolean available(String className) {

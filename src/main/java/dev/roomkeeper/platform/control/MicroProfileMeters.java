@@ -50,8 +50,8 @@ final class MicroProfileMeters implements Meters.Backend {
     }
 
     @Override
-    public <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
-        registry.gauge(name, source, Meters.boxed(value));
+    public <T> void gauge(String name, String[] tags, T source, ToDoubleFunction<T> value) {
+        registry.gauge(name, source, Meters.boxed(value), tags(tags));
     }
 
     private static Tag[] tags(String... pairs) {

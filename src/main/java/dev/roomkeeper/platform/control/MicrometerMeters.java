@@ -51,10 +51,10 @@ final class MicrometerMeters implements Meters.Backend {
     }
 
     @Override
-    public <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
+    public <T> void gauge(String name, String[] tags, T source, ToDoubleFunction<T> value) {
         // through the registry's own gauge method: WildFly's per-deployment registry forwards that one to its
         // exporters, but keeps meters made with Gauge.builder(...).register(...) to itself. Micrometer holds
         // the source weakly; every source here is a field of an application-scoped bean.
-        registry.gauge(name, Tags.empty(), source, value);
+        registry.gauge(name, Tags.of(tags), source, value);
     }
 }

@@ -1,15 +1,16 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.entity.AttendanceChange;
 import dev.roomkeeper.presence.entity.PresenceChange;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,7 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * and counted when full) and written in batches of up to {@value #BATCH_SIZE}, one transaction each,
  * every {@code roomkeeper.presence.attendance-flush} or as soon as a batch is full. A failed batch is
  * retried once, then counted as failed and logged; nothing is ever thrown back to presence. What is
- * queued is written when the application stops.
+ * queued is written when the application stops, before its beans are destroyed. Each flush is a run of the
+ * job {@code attendance-flush} ({@link Jobs}), failed when a batch is lost.
  */
 @ApplicationScoped
 public class AttendanceRecorder {
@@ -40,6 +41,11 @@ public class AttendanceRecorder {
     private static final Logger LOG = Logger.getLogger(AttendanceRecorder.class.getName());
 
     static final int BATCH_SIZE = 500;
+    /**
+     * Batches one flush writes at most, so that a run ends (and liveness does not call it stuck) even while
+     * every batch waits out a connection timeout; what is left goes at the next run, a second later.
+     */
+    static final int MAX_BATCHES_PER_RUN = 20;
     private static final long MIN_FLUSH_MILLIS = 50;
 
     @Inject
@@ -50,6 +56,9 @@ public class AttendanceRecorder {
 
     @Inject
     Meters metrics;
+
+    @Inject
+    Jobs jobs;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.presence.attendance-queue", defaultValue = "100000")
@@ -63,7 +72,7 @@ public class AttendanceRecorder {
 
     private final ReentrantLock flushing = new ReentrantLock();
     private final AtomicBoolean flushRequested = new AtomicBoolean();
-    private final AtomicLong lastFlushNanos = new AtomicLong();
+    private Job job;
     private AttendanceQueue queue;
     private Meters.Counter written;
     private Meters.Counter dropped;
@@ -77,8 +86,8 @@ public class AttendanceRecorder {
         dropped = metrics.counter("roomkeeper.presence.attendance.dropped");
         failed = metrics.counter("roomkeeper.presence.attendance.failed");
         metrics.gauge("roomkeeper.presence.attendance.queue", queue, AttendanceQueue::size);
-        metrics.gauge("roomkeeper.presence.attendance.flush.last.duration.seconds", lastFlushNanos, v -> v.get() / 1e9);
         long period = Math.max(MIN_FLUSH_MILLIS, flushEvery == null ? 1000 : flushEvery.toMillis());
+        job = jobs.register("attendance-flush", Duration.ofMillis(period));
         periodic = scheduler.scheduleWithFixedDelay(this::flushIfIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -87,15 +96,25 @@ public class AttendanceRecorder {
         LOG.fine(() -> "attendance recorder started; queue " + capacity + ", flush every " + flushEvery);
     }
 
-    /** Writes everything still queued before the application goes away. */
-    @PreDestroy
-    void stop() {
+    /**
+     * Writes everything still queued before the application goes away, waiting for a running flush first. Runs
+     * before the application's beans are destroyed (not in {@code @PreDestroy}: by then the writer's persistence
+     * context may already be gone, and every write would fail). On Payara Micro the JVM needs
+     * {@code -Dhazelcast.shutdownhook.enabled=false}, or the connection pool is gone first (see the README).
+     */
+    void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        flushOnShutdown();
+    }
+
+    void flushOnShutdown() {
         if (periodic != null) {
             periodic.cancel(false);
         }
         flushing.lock();
         try {
-            flushQueued();
+            int queued = queued();
+            int saved = job.call(run -> flushQueued(run, Integer.MAX_VALUE)).orElse(0);
+            LOG.info(() -> "shutting down: wrote " + saved + " of " + queued + " queued attendance changes");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "could not write attendance on shutdown");
         } finally {
@@ -135,7 +154,7 @@ public class AttendanceRecorder {
             try {
                 scheduler.execute(this::flushIfIdle);
             } catch (RejectedExecutionException e) {
-                // shutting down: stop() writes what is queued
+                // shutting down: flushOnShutdown() writes what is queued
                 flushRequested.set(false);
             }
         }
@@ -156,7 +175,7 @@ public class AttendanceRecorder {
             return;
         }
         try {
-            flushQueued();
+            job.call(run -> flushQueued(run, MAX_BATCHES_PER_RUN));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, e, () -> "attendance flush failed");
         } finally {
@@ -165,18 +184,25 @@ public class AttendanceRecorder {
         }
     }
 
-    private void flushQueued() {
-        if (queue == null || queue.isEmpty()) {
-            return;
-        }
-        long start = System.nanoTime();
-        while (!queue.isEmpty()) {
+    /**
+     * Under {@link #flushing}: one run of the job, up to {@code maxBatches} batches, failed when a batch is lost;
+     * answers how many changes were written.
+     */
+    private int flushQueued(Job.Run run, int maxBatches) {
+        int saved = 0;
+        for (int batches = 0; batches < maxBatches && !queue.isEmpty(); batches++) {
             List<AttendanceChange> changes = queue.drain(BATCH_SIZE);
-            if (!changes.isEmpty()) {
-                write(AttendanceBatch.of(changes));
+            if (changes.isEmpty()) {
+                continue;
+            }
+            AttendanceBatch batch = AttendanceBatch.of(changes);
+            if (write(batch)) {
+                saved += batch.size();
+            } else {
+                run.failed();
             }
         }
-        lastFlushNanos.set(System.nanoTime() - start);
+        return saved;
     }
 
     /** One transaction for the batch, retried once; false when both attempts failed. */

@@ -1,6 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.platform.control.LastRun;
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.rooms.entity.IdleCandidate;
 import dev.roomkeeper.rooms.entity.IdleSweepRun;
@@ -23,8 +24,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,8 +43,10 @@ import java.util.logging.Logger;
  * </ol>
  * Each run is recorded ({@code idle_sweep_run}) and answered; runs older than
  * {@code roomkeeper.rooms.idle-sweep-retention} (default 30 days) are deleted at the end of every run. One
- * run at a time per node: the timer skips a turn, an admin gets 409. A room that cannot be checked or closed
- * (engine unavailable, database error) is left open and counted as an error; the next run tries again.
+ * run at a time per node: the timer skips a turn, an admin gets 409. Runs of either trigger are runs of the
+ * job {@code idle-room-sweep} ({@link Jobs}); a run that cannot be recorded is a failed one. A room that
+ * cannot be checked or closed (engine unavailable, database error) is left open and counted as an error; the
+ * next run tries again.
  */
 @ApplicationScoped
 public class IdleSweep {
@@ -76,6 +77,9 @@ public class IdleSweep {
     Meters metrics;
 
     @Inject
+    Jobs jobs;
+
+    @Inject
     @ConfigProperty(name = INTERVAL_KEY, defaultValue = "PT15M")
     String intervalSetting;
 
@@ -91,14 +95,11 @@ public class IdleSweep {
 
     Duration retention = DEFAULT_RETENTION;
 
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicLong runningSince = new AtomicLong();
-    private LastRun lastRun;
+    private Job job;
     private final Map<IdleSweepRun.Trigger, Meters.Counter> runCounters = new EnumMap<>(IdleSweepRun.Trigger.class);
     private Meters.Counter examined;
     private Meters.Counter closed;
     private Meters.Counter errors;
-    private Meters.Counter failures;
 
     @PostConstruct
     void init() {
@@ -112,9 +113,7 @@ public class IdleSweep {
         examined = metrics.counter("roomkeeper.rooms.idle.sweep.examined");
         closed = metrics.counter("roomkeeper.rooms.idle.sweep.closed");
         errors = metrics.counter("roomkeeper.rooms.idle.sweep.errors");
-        failures = metrics.counter("roomkeeper.rooms.idle.sweep.failures");
-        metrics.gauge("roomkeeper.rooms.idle.sweep.running", running, r -> r.get() ? 1 : 0);
-        lastRun = LastRun.register(metrics, "roomkeeper.rooms.idle.sweep");
+        job = jobs.register("idle-room-sweep", interval);
     }
 
     /**
@@ -130,26 +129,12 @@ public class IdleSweep {
 
     /** Runs the sweep now, or answers empty when a run is going on on this node (the timer's turn is skipped). */
     public Optional<IdleSweepRunResponse> runUnlessRunning(IdleSweepRun.Trigger trigger, String triggeredBy) {
-        if (!running.compareAndSet(false, true)) {
-            return Optional.empty();
-        }
-        runningSince.set(clock.millis());
-        try {
-            return Optional.of(sweep(trigger, triggeredBy));
-        } finally {
-            runningSince.set(0);
-            running.set(false);
-        }
+        return job.call(run -> sweep(trigger, triggeredBy));
     }
 
     /** How often the timer runs the sweep on each node. */
     public Duration interval() {
         return interval;
-    }
-
-    /** Epoch ms when the run going on on this node started; 0 when none is. */
-    public long runningSince() {
-        return runningSince.get();
     }
 
     /** What a run closes rooms with: "idle: no activity for over 1 hour". */
@@ -165,7 +150,6 @@ public class IdleSweep {
         try {
             runs.start(run);
         } catch (RuntimeException e) {
-            failures.inc();
             LOG.log(Level.WARNING, e, () -> "idle sweep could not start: its run cannot be recorded");
             throw RoomProblems.sweepUnavailable();
         }
@@ -188,7 +172,6 @@ public class IdleSweep {
         examined.inc(tally.examined);
         closed.inc(tally.closed);
         errors.inc(tally.errors);
-        lastRun.ended(begin);
         LOG.log(tally.errors > 0 ? Level.WARNING : tally.closed > 0 ? Level.INFO : Level.FINE,
                 () -> "idle sweep (" + trigger.wireName() + ") examined " + tally.examined + " rooms, closed "
                         + tally.closed + ", errors " + tally.errors + " in " + nanos / 1_000_000 + " ms");

@@ -1,6 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
@@ -43,6 +44,9 @@ import java.util.function.Supplier;
  * {@value #ROOM_MEMBERS_CACHED} members, so that a room's users cost one lookup per TTL rather than one
  * each (a user who publishes every few seconds would otherwise miss the cache every time). Larger rooms
  * are looked up per member.
+ * <p>
+ * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss}}, {@code roomkeeper.rooms.access.cache.invalidations},
+ * and the gauge {@code roomkeeper.rooms.access.cache.size} (entries: rooms, rooms' member lists and single memberships).
  */
 @ApplicationScoped
 public class RoomAccess {
@@ -66,6 +70,9 @@ public class RoomAccess {
     Hub hub;
 
     @Inject
+    Meters metrics;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
     Duration ttl;
 
@@ -76,10 +83,21 @@ public class RoomAccess {
     private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
+    private Meters.Counter hits;
+    private Meters.Counter misses;
+    private Meters.Counter invalidated;
 
     @PostConstruct
-    void followRoomEvents() {
+    void init() {
+        countCache();
         hub.beforeDelivery(this::onRoomEvent);
+    }
+
+    void countCache() {
+        hits = metrics.counter("roomkeeper.rooms.access.cache", "result", "hit");
+        misses = metrics.counter("roomkeeper.rooms.access.cache", "result", "miss");
+        invalidated = metrics.counter("roomkeeper.rooms.access.cache.invalidations");
+        metrics.gauge("roomkeeper.rooms.access.cache.size", this, access -> access.roomsByRef.size() + access.rolesByRoom.size() + access.rolesByMember.size());
     }
 
     /**
@@ -174,11 +192,13 @@ public class RoomAccess {
     private void forgetMember(String roomId, String userId) {
         invalidations.incrementAndGet();
         rolesByRoom.remove(roomId);
+        invalidated.inc();
         rolesByMember.remove(new MemberKey(roomId, userId));
     }
 
     private void forgetRoom(String id, String slug) {
         invalidations.incrementAndGet();
+        invalidated.inc();
         roomsByRef.remove(id);
         rolesByRoom.remove(id);
         if (slug != null) {
@@ -216,8 +236,10 @@ public class RoomAccess {
         Instant now = clock.instant();
         Expiring<V> entry = cache.get(key);
         if (entry != null && now.isBefore(entry.expiresAt())) {
+            hits.inc();
             return entry.value();
         }
+        misses.inc();
         long generation = invalidations.get();
         V value = load.get();
         if (cache.size() >= maxEntries) {

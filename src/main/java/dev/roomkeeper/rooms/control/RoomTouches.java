@@ -1,6 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.platform.control.LastRun;
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import jakarta.annotation.PostConstruct;
@@ -29,7 +30,8 @@ import java.util.logging.Logger;
  * published here, every presence change and heartbeat). {@link #flush()} writes them all in batches of
  * {@value #BATCH}, with the monotonic UPDATE of {@link ActivityWriter}, every
  * {@code roomkeeper.rooms.activity-flush-interval} (an EJB timer, {@code ActivityFlusher}) and when the
- * application stops. An entry leaves the map only once written (unless touched again meanwhile), so a
+ * application stops; each flush is a run of the job {@code activity-flush} ({@link Jobs}), failed when a batch
+ * fails. An entry leaves the map only once written (unless touched again meanwhile), so a
  * failed flush loses nothing: the next one retries.
  * <p>
  * The map holds at most one entry per room touched since the last successful flush. A closed room's entry
@@ -53,6 +55,9 @@ public class RoomTouches {
     Meters metrics;
 
     @Inject
+    Jobs jobs;
+
+    @Inject
     @ConfigProperty(name = FLUSH_KEY, defaultValue = "PT30S")
     String flushSetting;
 
@@ -60,17 +65,15 @@ public class RoomTouches {
 
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private final ReentrantLock flushing = new ReentrantLock();
-    private LastRun lastRun;
+    private Job job;
     private Meters.Counter written;
-    private Meters.Counter failures;
 
     @PostConstruct
     void init() {
         flushInterval = DurationSetting.read(FLUSH_KEY, flushSetting, DEFAULT_FLUSH, MIN_FLUSH, MAX_FLUSH, LOG::warning);
         written = metrics.counter("roomkeeper.rooms.activity.written");
-        failures = metrics.counter("roomkeeper.rooms.activity.flush.failures");
         metrics.gauge("roomkeeper.rooms.activity.pending", pending, Map::size);
-        lastRun = LastRun.register(metrics, "roomkeeper.rooms.activity.flush");
+        job = jobs.register("activity-flush", flushInterval);
     }
 
     /** How often the flusher runs. */
@@ -141,31 +144,31 @@ public class RoomTouches {
         }
     }
 
+    /** Under {@link #flushing}: one run of the job (never skipped, runs never overlap). */
     private int flushPending() {
-        long start = System.nanoTime();
+        return job.call(this::writePending).orElse(0);
+    }
+
+    private int writePending(Job.Run run) {
         int moved = 0;
-        try {
-            List<Map.Entry<String, Long>> all = new ArrayList<>(pending.size());
-            pending.forEach((room, at) -> all.add(Map.entry(room, at)));
-            for (int from = 0; from < all.size(); from += BATCH) {
-                List<Map.Entry<String, Long>> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
-                try {
-                    moved += writer.write(chunk.stream()
-                            .map(e -> new ActivityWriter.Touch(e.getKey(), Instant.ofEpochMilli(e.getValue()))).toList());
-                } catch (RuntimeException e) {
-                    failures.inc();
-                    int left = all.size() - from;
-                    LOG.log(Level.WARNING, e, () -> "could not write the activity of " + left + " rooms; retrying in "
-                            + flushInterval + " (see roomkeeper_rooms_activity_flush_failures_total)");
-                    break;
-                }
-                // only what is unchanged since it was read: a newer touch stays for the next flush
-                chunk.forEach(e -> pending.remove(e.getKey(), e.getValue()));
+        List<Map.Entry<String, Long>> all = new ArrayList<>(pending.size());
+        pending.forEach((room, at) -> all.add(Map.entry(room, at)));
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<Map.Entry<String, Long>> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
+            try {
+                moved += writer.write(chunk.stream()
+                        .map(e -> new ActivityWriter.Touch(e.getKey(), Instant.ofEpochMilli(e.getValue()))).toList());
+            } catch (RuntimeException e) {
+                run.failed();
+                int left = all.size() - from;
+                LOG.log(Level.WARNING, e, () -> "could not write the activity of " + left + " rooms; retrying in "
+                        + flushInterval + " (see roomkeeper_job_failures_total{job=\"activity-flush\"})");
+                break;
             }
-            written.inc(moved);
-            return moved;
-        } finally {
-            lastRun.ended(start);
+            // only what is unchanged since it was read: a newer touch stays for the next flush
+            chunk.forEach(e -> pending.remove(e.getKey(), e.getValue()));
         }
+        written.inc(moved);
+        return moved;
     }
 }

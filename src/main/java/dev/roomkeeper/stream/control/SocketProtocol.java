@@ -3,6 +3,8 @@ package dev.roomkeeper.stream.control;
 import dev.roomkeeper.auth.control.InvalidTokenException;
 import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
@@ -125,6 +127,9 @@ public class SocketProtocol {
 
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledFuture<?> sweeper;
+
+    @Inject
+    Jobs jobs;
     private final Map<String, SocketCommands> commands = new HashMap<>();
     private Meters.Counter framesIn;
     private Meters.Counter errorsOut;
@@ -144,7 +149,9 @@ public class SocketProtocol {
             }
         }
         hub.afterDelivery(this::revokeAccess);
-        sweeper = scheduler.scheduleAtFixedRate(this::sweepConnections, 1, 1, TimeUnit.SECONDS);
+        // through a job: an exception cannot end the task for good, and turns never overlap
+        Job sweep = jobs.register("socket-sweep", Duration.ofSeconds(1));
+        sweeper = scheduler.scheduleAtFixedRate(() -> sweep.run(this::sweepConnections), 1, 1, TimeUnit.SECONDS);
     }
 
     /**

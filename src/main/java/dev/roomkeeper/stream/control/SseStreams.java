@@ -1,5 +1,7 @@
 package dev.roomkeeper.stream.control;
 
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.entity.Replay;
 import jakarta.annotation.PostConstruct;
@@ -7,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
@@ -21,7 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** This node's open SSE streams: subscribes them to the hub and keeps idle ones alive. */
+/**
+ * This node's open SSE streams: subscribes them to the hub, keeps idle ones alive (the job
+ * {@code sse-keep-alive}, every {@code roomkeeper.sse.keep-alive}) and ends those whose token expired (the job
+ * {@code sse-sweep}, every second).
+ */
 @ApplicationScoped
 public class SseStreams {
     /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
@@ -36,6 +44,9 @@ public class SseStreams {
 
     @Inject
     Meters metrics;
+
+    @Inject
+    Jobs jobs;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.sse.keep-alive", defaultValue = "PT15S")
@@ -54,9 +65,18 @@ public class SseStreams {
         metrics.gauge("roomkeeper.sse.connections", open, Set::size);
         long period = Math.max(1000, keepAlive.toMillis());
         hub.afterDelivery(this::revokeAccess);
-        keepAliveTask = scheduler.scheduleAtFixedRate(() -> open.forEach(SseConnection::keepAlive),
+        // through Job.run, which never throws: a task that threw once would never run again
+        Job keepAlives = jobs.register("sse-keep-alive", Duration.ofMillis(period));
+        Job sweep = jobs.register("sse-sweep", Duration.ofSeconds(1));
+        keepAliveTask = scheduler.scheduleAtFixedRate(() -> keepAlives.run(() -> open.forEach(SseConnection::keepAlive)),
                 period, period, TimeUnit.MILLISECONDS);
-        expiryTask = scheduler.scheduleAtFixedRate(this::endExpired, 1, 1, TimeUnit.SECONDS);
+        expiryTask = scheduler.scheduleAtFixedRate(() -> sweep.run(this::endExpired), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Starts with the application, so its jobs run (and show in liveness) before the first stream. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // touching the bean runs @PostConstruct
+        open.size();
     }
 
     /** Once a second: streams whose token expired get {@code token-expired} and end, as sockets close with 4401. */

@@ -8,6 +8,8 @@ import dev.roomkeeper.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.HttpMethod;
 
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What operators read: health naming the application's checks, Prometheus metrics, OpenAPI. */
 class OperationsIT {
+
+    /** Every periodic job a node runs, as liveness and the job metrics name them. */
+    static final List<String> JOBS = List.of("presence-sweep", "idle-room-sweep", "activity-flush", "attendance-flush",
+            "idle-stream-sweep", "sse-keep-alive", "sse-sweep", "socket-sweep");
 
     @Test
     void readinessNamesTheDatabaseAndTheEngine() {
@@ -43,8 +51,28 @@ class OperationsIT {
         assertTrue(cluster.body().contains("roomkeeper-redis") && cluster.body().contains("PostgreSQL"), cluster::toString);
         Api.Reply live = embedded.get("/health/live");
         assertEquals(200, live.status());
-        assertTrue(live.body().contains("\"roomkeeper\"") && live.body().contains("roomkeeper-idle-room-sweep"),
-                live::toString);
+        assertTrue(live.body().contains("\"roomkeeper\"") && live.body().contains("roomkeeper-jobs"), live::toString);
+    }
+
+    @Test
+    void livenessNamesEveryJob() {
+        Api.Reply live = new Api(Servers.embedded().base(), null).get("/health/live");
+        assertEquals(200, live.status(), live::toString);
+        JsonObject jobs = live.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(check -> "roomkeeper-jobs".equals(check.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no roomkeeper-jobs check in " + live));
+        assertEquals("UP", jobs.getString("status"), jobs::toString);
+        JsonObject data = jobs.getJsonObject("data");
+        for (String job : JOBS) {
+            for (String key : List.of(".lastRunAgoMs", ".runningForMs", ".failures")) {
+                assertTrue(data.containsKey(job + key), () -> job + key + " missing from " + jobs);
+            }
+        }
+        // Payara writes every data value as a string, WildFly numbers as numbers
+        JsonValue ago = data.get("presence-sweep.lastRunAgoMs");
+        long lastRunAgo = Long.parseLong(ago instanceof JsonString text ? text.getString() : ago.toString());
+        assertTrue(lastRunAgo >= 0, () -> "the presence sweep has run: " + jobs);
+        assertTrue(!data.containsKey("late") && !data.containsKey("stuck"), jobs::toString);
     }
 
     @Test
@@ -63,14 +91,51 @@ class OperationsIT {
                     "roomkeeper_presence_attendance_written_total", "roomkeeper_presence_attendance_dropped_total",
                     "roomkeeper_presence_attendance_failed_total", "roomkeeper_presence_attendance_queue",
                     "roomkeeper_rooms_occupied_total", "roomkeeper_rooms_vacated_total",
-                    "roomkeeper_rooms_activity_written_total", "roomkeeper_rooms_activity_flush_failures_total",
-                    "roomkeeper_rooms_activity_pending", "roomkeeper_rooms_activity_flush_last_run_seconds",
+                    "roomkeeper_rooms_activity_written_total", "roomkeeper_rooms_activity_pending",
                     "roomkeeper_rooms_idle_sweep_runs_total", "roomkeeper_rooms_idle_sweep_closed_total",
-                    "roomkeeper_rooms_idle_sweep_errors_total", "roomkeeper_rooms_idle_sweep_running",
-                    "roomkeeper_rooms_idle_sweep_last_duration_seconds")) {
+                    "roomkeeper_rooms_idle_sweep_errors_total", "roomkeeper_presence_expired_total",
+                    "roomkeeper_rooms_access_cache_total", "roomkeeper_rooms_access_cache_invalidations_total",
+                    "roomkeeper_rooms_access_cache_size", "roomkeeper_stream_sweep_forgotten_rooms_total")) {
                 assertTrue(metrics.contains(name), name + " missing from metrics");
             }
+            assertTrue(sample(metrics, "roomkeeper_stream_rooms_held", "") >= 1, "the in-process engine holds the room");
         }
+    }
+
+    @Test
+    void everyJobReportsTheSameMetricsTaggedWithItsName() {
+        String metrics = new Api(Servers.embedded().base(), null).text("/metrics?scope=application").body();
+        for (String job : JOBS) {
+            String tag = "job=\"" + job + "\"";
+            for (String name : List.of("roomkeeper_job_runs_total", "roomkeeper_job_failures_total",
+                    "roomkeeper_job_last_run_seconds", "roomkeeper_job_last_duration_seconds", "roomkeeper_job_running",
+                    "roomkeeper_job_period_seconds")) {
+                assertTrue(sample(metrics, name, tag) >= 0, () -> name + "{" + tag + "} missing from metrics");
+            }
+        }
+        String presence = "job=\"presence-sweep\"";
+        assertTrue(sample(metrics, "roomkeeper_job_runs_total", presence) > 0, "the presence sweep runs every second");
+        assertTrue(sample(metrics, "roomkeeper_job_last_run_seconds", presence) > 1.7e9, "epoch seconds");
+        assertEquals(1.0, sample(metrics, "roomkeeper_job_period_seconds", presence));
+
+        String cluster = new Api(Servers.nodeA().base(), null).text("/metrics?scope=application").body();
+        for (String name : List.of("roomkeeper_redis_reconnects", "roomkeeper_redis_gap_events_fetched")) {
+            assertTrue(sample(cluster, name, "") >= 0, () -> name + " missing from a Redis node's metrics");
+        }
+    }
+
+    /**
+     * The value of the first sample of {@code metric} whose labels contain {@code label} (any sample for an empty
+     * one) in Prometheus text, or -1 when there is none.
+     */
+    static double sample(String metrics, String metric, String label) {
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})?\\s+(\\S+)").matcher(metrics);
+        while (sample.find()) {
+            if (label.isEmpty() || sample.group(1) != null && sample.group(1).contains(label)) {
+                return Double.parseDouble(sample.group(2));
+            }
+        }
+        return -1;
     }
 
     @Test

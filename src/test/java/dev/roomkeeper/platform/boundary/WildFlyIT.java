@@ -70,7 +70,8 @@ class WildFlyIT {
             assertTrue(ready.body().contains(expected), () -> expected + " missing from " + ready);
         }
         Api.Reply live = management.get("/health/live");
-        assertTrue(live.status() == 200 && live.body().contains("\"roomkeeper\""), live::toString);
+        assertTrue(live.status() == 200 && live.body().contains("\"roomkeeper\"") && live.body().contains("roomkeeper-jobs"),
+                live::toString);
 
         // REST: a room, a member, both lists, and a problem+json answer
         Api admin = new Api(node.base(), adminToken);
@@ -106,6 +107,11 @@ class WildFlyIT {
             for (String name : List.of("roomkeeper_events_published_total", "roomkeeper_events_delivered_total",
                     "roomkeeper_ws_connections", "roomkeeper_sse_connections", "roomkeeper_subscriptions")) {
                 assertTrue(metrics.body().contains(name), () -> name + " missing from WildFly's /metrics");
+            }
+            // the job metrics: Micrometer counters and gauges, tagged
+            for (String name : List.of("roomkeeper_job_runs_total", "roomkeeper_job_last_run_seconds", "roomkeeper_job_running")) {
+                assertTrue(OperationsIT.sample(metrics.body(), name, "job=\"presence-sweep\"") >= 0,
+                        () -> name + "{job=\"presence-sweep\"} missing from WildFly's /metrics");
             }
         }
 

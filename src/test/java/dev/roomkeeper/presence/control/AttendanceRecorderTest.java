@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.entity.ChangeKind;
 import dev.roomkeeper.presence.entity.LeaveReason;
@@ -7,17 +8,26 @@ import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.SessionState;
 import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -25,6 +35,7 @@ import java.util.logging.Logger;
 
 import static dev.roomkeeper.presence.control.AttendanceBatchTest.ROOM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The recorder built by hand: a writer that records or fails, in-memory counters, a real scheduler behind the managed one. */
@@ -32,7 +43,7 @@ class AttendanceRecorderTest {
 
     private static final Logger RECORDER_LOG = Logger.getLogger(AttendanceRecorder.class.getName());
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
     private final Meters meters = Meters.inMemory();
     private final List<AttendanceBatch> batches = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
@@ -52,6 +63,7 @@ class AttendanceRecorderTest {
         };
         recorder.scheduler = managed(executor);
         recorder.metrics = meters;
+        recorder.jobs = new Jobs(meters, Clock.systemUTC());
         recorder.capacity = 1000;
         recorder.flushEvery = Duration.ofHours(1);
     }
@@ -70,6 +82,10 @@ class AttendanceRecorderTest {
 
     private long count(String name) {
         return meters.counter("roomkeeper.presence.attendance." + name).count();
+    }
+
+    private long job(String name) {
+        return meters.counter("roomkeeper.job." + name, "job", "attendance-flush").count();
     }
 
     @Test
@@ -114,6 +130,40 @@ class AttendanceRecorderTest {
         assertEquals(2, count("failed"));
         assertEquals(0, count("written"));
         assertEquals(0, recorder.queued(), "a failed batch is not retried forever");
+        assertEquals(1, job("runs"));
+        assertEquals(1, job("failures"), "a lost batch fails the flush");
+    }
+
+    @Test
+    void aFlushWritesAtMostTwentyBatchesSoThatItsRunEndsAndTheNextOneWritesTheRest() {
+        int queued = (AttendanceRecorder.MAX_BATCHES_PER_RUN + 1) * AttendanceRecorder.BATCH_SIZE;
+        recorder.capacity = queued;
+        recorder.start();
+        executor.shutdownNow(); // no flush in the background: this test runs each one
+        for (int n = 0; n < queued; n++) {
+            recorder.record(change("tab-" + n, ChangeKind.SESSION_ADDED, 1000, 1000));
+        }
+
+        recorder.flushIfIdle();
+
+        assertEquals(AttendanceRecorder.MAX_BATCHES_PER_RUN, batches.size());
+        assertEquals(AttendanceRecorder.BATCH_SIZE, recorder.queued());
+        recorder.flushIfIdle();
+        assertEquals(0, recorder.queued());
+        assertEquals(queued, count("written"));
+        assertEquals(2, job("runs"));
+    }
+
+    @Test
+    void aFlushWithNothingQueuedIsStillARunOfTheJob() {
+        recorder.start();
+
+        recorder.flushIfIdle();
+        recorder.flushIfIdle();
+
+        assertEquals(2, job("runs"), "an idle node's flush keeps running, so liveness sees it alive");
+        assertEquals(0, job("failures"));
+        assertTrue(meters.gauge("roomkeeper.job.last.run.seconds", "job", "attendance-flush") > 0);
     }
 
     @Test
@@ -176,12 +226,43 @@ class AttendanceRecorderTest {
         }
         executor.shutdownNow();
 
-        recorder.stop();
+        recorder.beforeShutdown(new Object());
 
         assertEquals(2 * AttendanceRecorder.BATCH_SIZE + 1, count("written"));
         assertEquals(0, count("dropped"));
         assertEquals(0, recorder.queued());
         assertTrue(batches.stream().allMatch(batch -> batch.size() <= AttendanceRecorder.BATCH_SIZE));
+    }
+
+    /**
+     * The shutdown write happens while the application's beans (the writer's persistence context, the data
+     * source) still exist: in an observer of the application context's {@code @BeforeDestroyed}, as
+     * {@code RoomTouches} does, never in a {@code @PreDestroy}, which runs after they are gone.
+     */
+    @Test
+    void theShutdownWriteRunsBeforeTheApplicationsBeansAreDestroyed() throws NoSuchMethodException {
+        Method observer = AttendanceRecorder.class.getDeclaredMethod("beforeShutdown", Object.class);
+        Parameter event = observer.getParameters()[0];
+
+        assertTrue(event.isAnnotationPresent(Observes.class));
+        BeforeDestroyed context = event.getAnnotation(BeforeDestroyed.class);
+        assertNotNull(context, "observes BeforeDestroyed");
+        assertEquals(ApplicationScoped.class, context.value());
+        assertTrue(Arrays.stream(AttendanceRecorder.class.getDeclaredMethods())
+                .noneMatch(method -> method.isAnnotationPresent(PreDestroy.class)), "no write left in @PreDestroy");
+    }
+
+    @Test
+    void theShutdownWriteStopsTheTimerAndIsARunOfTheJob() {
+        recorder.start();
+        recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+
+        recorder.flushOnShutdown();
+
+        assertEquals(1, count("written"));
+        assertEquals(1, job("runs"));
+        assertTrue(executor.getQueue().stream().allMatch(task -> ((Future<?>) task).isCancelled()),
+                "the periodic flush is cancelled");
     }
 
     /** A managed scheduler backed by a plain one, as the container's would run tasks. */

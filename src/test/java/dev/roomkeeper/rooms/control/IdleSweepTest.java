@@ -2,6 +2,8 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.engine.control.MemoryEngine;
 import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.platform.control.Jobs;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.TestDatabase;
 import dev.roomkeeper.rooms.entity.CreateRoomRequest;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,7 +235,7 @@ class IdleSweepTest {
         CompletableFuture<IdleSweepRunResponse> first = CompletableFuture.supplyAsync(
                 () -> sweep.run(IdleSweepRun.Trigger.TIMER, null));
         assertTrue(inside.await(30, TimeUnit.SECONDS), "the first run is checking its room");
-        assertTrue(sweep.runningSince() > 0);
+        assertEquals(1.0, rooms.metrics.gauge("roomkeeper.job.running", "job", "idle-room-sweep"));
 
         ProblemException busy = assertThrows(ProblemException.class, () -> sweep.run(IdleSweepRun.Trigger.ADMIN, "ops"));
         assertEquals(409, busy.status());
@@ -241,7 +244,27 @@ class IdleSweepTest {
 
         release.countDown();
         assertEquals(1, first.get(30, TimeUnit.SECONDS).closed());
-        assertEquals(0, sweep.runningSince());
+        assertEquals(0.0, rooms.metrics.gauge("roomkeeper.job.running", "job", "idle-room-sweep"));
+        assertEquals(1, rooms.metrics.counter("roomkeeper.job.runs", "job", "idle-room-sweep").count(),
+                "the skipped turn and the refused admin run are not runs");
+    }
+
+    @Test
+    void aRunThatCannotBeRecordedAnswers503AndIsAFailedRunOfTheJob() {
+        sweep.runs = new IdleSweepRuns() {
+            @Override
+            public void start(IdleSweepRun run) {
+                throw new IllegalStateException("database down");
+            }
+        };
+
+        ProblemException down = assertThrows(ProblemException.class, () -> sweep.run(IdleSweepRun.Trigger.ADMIN, "ops"));
+
+        assertEquals(503, down.status());
+        assertEquals(1, rooms.metrics.counter("roomkeeper.job.runs", "job", "idle-room-sweep").count(),
+                "a failed run is still a run (liveness stays up)");
+        assertEquals(1, rooms.metrics.counter("roomkeeper.job.failures", "job", "idle-room-sweep").count());
+        assertEquals(0.0, rooms.metrics.gauge("roomkeeper.job.running", "job", "idle-room-sweep"));
     }
 
     @Test
@@ -298,7 +321,8 @@ class IdleSweepTest {
                 {"PT1M", "P1D", "PT1M", "P1D"}, {"PT24H", "P365D", "PT24H", "P365D"},
                 {"PT59S", "PT23H", "PT15M", "P30D"}, {"P2D", "P366D", "PT15M", "P30D"}, {"often", "forever", "PT15M", "P30D"}}) {
             IdleSweep configured = new IdleSweep();
-            configured.metrics = dev.roomkeeper.platform.control.Meters.inMemory();
+            configured.metrics = Meters.inMemory();
+            configured.jobs = new Jobs(configured.metrics, Clock.systemUTC());
             configured.intervalSetting = setting[0];
             configured.retentionSetting = setting[1];
             configured.init();

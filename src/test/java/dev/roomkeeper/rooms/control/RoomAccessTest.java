@@ -1,6 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.Role;
@@ -112,8 +113,11 @@ class RoomAccessTest {
         private RoomResponse stored = OPEN;
         private Runnable duringRoleLookup = () -> { };
         private final RoomAccess access = new RoomAccess();
+        private final Meters metrics = Meters.inMemory();
 
         Caching() {
+            access.metrics = metrics;
+            access.countCache();
             access.rooms = new RoomDirectory() {
                 @Override
                 public Optional<RoomResponse> find(String ref) {
@@ -182,6 +186,9 @@ class RoomAccessTest {
 
             assertEquals(Map.of(ID, 1), memberLoads);
             assertEquals(Map.of("bob", 1), roleLoads);
+            assertEquals(4, metrics.counter("roomkeeper.rooms.access.cache", "result", "hit").count());
+            assertEquals(2, metrics.counter("roomkeeper.rooms.access.cache", "result", "miss").count());
+            assertEquals(2.0, metrics.gauge("roomkeeper.rooms.access.cache.size"), "the room and the membership");
         }
 
         @Test
@@ -204,6 +211,7 @@ class RoomAccessTest {
             access.onChange(new RoomChange.MemberAdded(ID, "bob", Role.PRESENTER));
 
             assertEquals(Role.PRESENTER, access.resolve("daily", user(Map.of())).role());
+            assertEquals(1, metrics.counter("roomkeeper.rooms.access.cache.invalidations").count());
         }
 
         @Test

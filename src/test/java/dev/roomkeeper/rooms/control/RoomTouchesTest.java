@@ -1,11 +1,13 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.rooms.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ class RoomTouchesTest {
             }
         };
         touches.metrics = metrics;
+        touches.jobs = new Jobs(metrics, Clock.systemUTC());
         touches.init();
     }
 
@@ -85,7 +88,8 @@ class RoomTouchesTest {
         assertEquals(0, touches.size());
         assertEquals(Optional.empty(), touches.pending("r-0"));
         assertEquals(2 * RoomTouches.BATCH + 201, metrics.counter("roomkeeper.rooms.activity.written").count());
-        assertTrue(metrics.gauge("roomkeeper.rooms.activity.flush.last.run.seconds") > 0);
+        assertTrue(metrics.gauge("roomkeeper.job.last.run.seconds", "job", "activity-flush") > 0);
+        assertEquals(1, metrics.counter("roomkeeper.job.runs", "job", "activity-flush").count());
         assertEquals(0, touches.flush(), "nothing left");
         assertEquals(3, batches.size());
     }
@@ -115,7 +119,8 @@ class RoomTouchesTest {
         assertEquals(0, touches.flush());
 
         assertEquals(2, touches.size());
-        assertEquals(1, metrics.counter("roomkeeper.rooms.activity.flush.failures").count());
+        assertEquals(1, metrics.counter("roomkeeper.job.failures", "job", "activity-flush").count(),
+                "the flush is a failed run of its job");
         assertEquals(2, touches.flush());
         assertEquals(List.of("r-1@0", "r-2@1"), written().stream().sorted().toList());
         assertEquals(0, touches.size());
@@ -128,6 +133,7 @@ class RoomTouchesTest {
         touches.flushOnShutdown();
 
         assertEquals(List.of("r-1@0"), written());
+        assertEquals(1, metrics.counter("roomkeeper.job.runs", "job", "activity-flush").count());
     }
 
     @Test
@@ -148,7 +154,8 @@ class RoomTouchesTest {
         for (String[] setting : new String[][]{{"PT1S", "PT1S"}, {"PT10M", "PT10M"}, {"PT0.5S", "PT30S"},
                 {"PT11M", "PT30S"}, {"often", "PT30S"}}) {
             RoomTouches configured = new RoomTouches();
-            configured.metrics = dev.roomkeeper.platform.control.Meters.inMemory();
+            configured.metrics = Meters.inMemory();
+            configured.jobs = new Jobs(configured.metrics, Clock.systemUTC());
             configured.flushSetting = setting[0];
             configured.init();
             assertEquals(Duration.parse(setting[1]), configured.flushInterval(), setting[0]);

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.engine.control.MemoryEngine;
 import dev.roomkeeper.engine.control.MemoryPresenceStore;
@@ -80,9 +81,12 @@ class Rooms implements AutoCloseable {
         access.rooms = directory;
         access.memberships = memberships;
         access.ttl = Duration.ZERO;
+        access.metrics = metrics;
+        access.countCache();
         writer.em = session;
         touches.writer = writer;
         touches.metrics = metrics;
+        touches.jobs = new Jobs(metrics, clock);
         touches.init();
         activity.engine = this.engine;
         activity.presence = this.presence;
@@ -158,6 +162,7 @@ class Rooms implements AutoCloseable {
         sweep.activity = activity;
         sweep.runs = runs;
         sweep.metrics = metrics;
+        sweep.jobs = new Jobs(metrics, clock);
         sweep.clock = clock;
         sweep.node = "node-" + System.identityHashCode(this);
         sweep.init();
