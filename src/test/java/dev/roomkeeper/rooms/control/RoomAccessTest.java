@@ -186,9 +186,10 @@ class RoomAccessTest {
 
             assertEquals(Map.of(ID, 1), memberLoads);
             assertEquals(Map.of("bob", 1), roleLoads);
-            assertEquals(4, metrics.counter("roomkeeper.rooms.access.cache", "result", "hit").count());
-            assertEquals(2, metrics.counter("roomkeeper.rooms.access.cache", "result", "miss").count());
-            assertEquals(2.0, metrics.gauge("roomkeeper.rooms.access.cache.size"), "the room and the membership");
+            // each resolve asks for the room, the room's member list (too large: remembered as such) and the member
+            assertEquals(3, metrics.counter("roomkeeper.rooms.access.cache", "result", "miss").count());
+            assertEquals(3, metrics.counter("roomkeeper.rooms.access.cache", "result", "hit").count());
+            assertEquals(3.0, metrics.gauge("roomkeeper.rooms.access.cache.size"), "the room, its member list, the membership");
         }
 
         @Test
