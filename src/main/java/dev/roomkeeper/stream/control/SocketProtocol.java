@@ -18,6 +18,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
@@ -135,6 +137,12 @@ public class SocketProtocol {
     private Meters.Counter errorsOut;
     /** By error code: a registry lookup builds a MetricID on every call. */
     private final Map<String, Meters.Counter> errorsByCode = new ConcurrentHashMap<>();
+
+    /** Starts with the application, so the socket sweep runs (and shows in liveness) before the first socket. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // touching the bean runs @PostConstruct
+        connections.size();
+    }
 
     @PostConstruct
     void init() {
