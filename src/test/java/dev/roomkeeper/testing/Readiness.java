@@ -1,5 +1,8 @@
 package dev.roomkeeper.testing;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,34 +27,30 @@ final class Readiness {
      */
     static void await(String server, Process process, URI ready, Duration timeout, Path log, Supplier<String> failure) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(server + " exited; see " + log);
-            }
-            String failed = failure.get();
-            if (failed != null) {
-                throw new IllegalStateException(server + ": " + failed + "; see " + log);
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready)
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("roomkeeper-database")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            Awaitility.await(server + " ready").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(server + " exited; see " + log);
+                        }
+                        String failed = failure.get();
+                        if (failed != null) {
+                            throw new IllegalStateException(server + ": " + failed + "; see " + log);
+                        }
+                        return namesTheDatabaseCheck(http, ready);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(server + " not ready within " + timeout + "; see " + log, e);
         }
-        throw new IllegalStateException(server + " not ready within " + timeout + "; see " + log);
+    }
+
+    private static boolean namesTheDatabaseCheck(HttpClient http, URI ready) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready)
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("roomkeeper-database");
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 }

@@ -7,9 +7,14 @@ import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -180,11 +185,23 @@ abstract class PresenceContract {
             String s = session();
             ada.send(presenceJoin(room, "j", s, 1_000, null)).reply("j");
             next("ada");
-            for (int i = 0; i < 8; i++) {
-                // a heartbeat every half interval for four intervals (the reply is the pacing)
-                JsonObject ack = ada.send(presence("heartbeat", room, "h" + i, s)).reply("h" + i);
-                assertEquals("ack", ack.getString("type"), ack::toString);
-                Thread.sleep(500); // pacing the client, not synchronisation: the server is never awaited by it
+            // the client's heartbeat timer: one every half interval, for four intervals
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger sent = new AtomicInteger();
+            try {
+                timer.scheduleAtFixedRate(() -> {
+                    int i = sent.get();
+                    if (i < 8) {
+                        ada.send(presence("heartbeat", room, "h" + i, s));
+                        sent.incrementAndGet();
+                    }
+                }, 500, 500, TimeUnit.MILLISECONDS);
+                for (int i = 0; i < 8; i++) {
+                    JsonObject ack = ada.reply("h" + i);
+                    assertEquals("ack", ack.getString("type"), ack::toString);
+                }
+            } finally {
+                timer.shutdownNow();
             }
             nothingMoreFor("ada");
         }
@@ -433,17 +450,13 @@ abstract class PresenceContract {
         assertEquals("presence.leave", next("ada").getString("type"));
         Api admin = fx.admin();
         // attendance is written in batches (every second by default): poll with a deadline
-        JsonObject record = null;
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (record == null && System.currentTimeMillis() < deadline) {
-            record = admin.get("/api/rooms/" + room + "/attendance?userId=ada").json().getJsonArray("items")
-                    .getValuesAs(JsonValue::asJsonObject).stream()
-                    .filter(r -> s.equals(r.getString("sessionId")) && !r.isNull("leftAt")).findFirst().orElse(null);
-            if (record == null) {
-                Thread.sleep(200);
-            }
-        }
-        assertTrue(record != null, "attendance record of the closed session");
+        JsonObject record = Awaitility.await("attendance record of the closed session")
+                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.get("/api/rooms/" + room + "/attendance?userId=ada").json().getJsonArray("items")
+                        .getValuesAs(JsonValue::asJsonObject).stream()
+                        .filter(r -> s.equals(r.getString("sessionId")) && !r.isNull("leftAt")).findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
         assertEquals("left", record.getString("leaveReason"));
         JsonObject totals = admin.get("/api/rooms/" + room + "/attendance/totals").json();
         JsonObject ada = totals.getJsonArray("items").getValuesAs(JsonValue::asJsonObject).stream()

@@ -13,6 +13,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -196,10 +196,7 @@ class AttendanceRecorderTest {
             recorder.onChange(change("tab-" + n, ChangeKind.SESSION_ADDED, 1000, 1000));
         }
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (batches.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Awaitility.await("a batch written").atMost(Duration.ofSeconds(10)).until(() -> !batches.isEmpty());
         assertEquals(1, batches.size());
         assertEquals(AttendanceRecorder.BATCH_SIZE, batches.get(0).size());
     }
@@ -210,10 +207,7 @@ class AttendanceRecorderTest {
         recorder.start();
         recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (batches.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Awaitility.await("a batch written").atMost(Duration.ofSeconds(10)).until(() -> !batches.isEmpty());
         assertEquals(1, batches.size());
     }
 

@@ -8,6 +8,7 @@ import dev.roomkeeper.testing.TestTokens;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,6 @@ import static dev.roomkeeper.testing.Fixtures.subscribe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A room's lifecycle as clients and operators see it, on each server configuration: occupied and vacated on
@@ -93,19 +93,14 @@ abstract class RoomLifecycleContract {
 
     /** Waits, with a deadline, until {@code condition} holds; {@code meanwhile} runs between looks (keeping rooms busy). */
     static void await(String what, Duration deadline, BooleanSupplier condition, Runnable meanwhile) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("not within " + deadline + ": " + what);
-            }
-            meanwhile.run();
-            try {
-                Thread.sleep(250); // pacing the polls; the condition is what is awaited
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Awaitility.await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (condition.getAsBoolean()) {
+                        return true;
+                    }
+                    meanwhile.run();
+                    return false;
+                });
     }
 
     /** Waits until the server says each room is idle (its activity call answers active: false). */
