@@ -4,7 +4,7 @@ import dev.roomkeeper.auth.entity.DevTokenResponse;
 import dev.roomkeeper.auth.entity.IssueDevTokenRequest;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;

@@ -2,7 +2,7 @@ package dev.roomkeeper.auth.control;
 
 import dev.roomkeeper.auth.control.InvalidTokenException.Reason;
 import dev.roomkeeper.auth.entity.Caller;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;

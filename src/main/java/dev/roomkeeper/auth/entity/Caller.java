@@ -1,6 +1,6 @@
 package dev.roomkeeper.auth.entity;
 
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 
 import java.security.Principal;
 import java.time.Instant;

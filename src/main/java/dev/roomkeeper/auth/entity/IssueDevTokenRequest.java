@@ -1,7 +1,7 @@
 package dev.roomkeeper.auth.entity;
 
 import dev.roomkeeper.platform.entity.Problem;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -13,7 +13,7 @@ import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.control.RoomActivity;
 import dev.roomkeeper.rooms.entity.Access;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.stream.control.RoomEvents;
 import jakarta.annotation.PostConstruct;

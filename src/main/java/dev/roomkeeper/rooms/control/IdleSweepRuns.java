@@ -2,8 +2,8 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.IdleSweepRunResponse;
-import dev.roomkeeper.rooms.entity.Page;
-import dev.roomkeeper.rooms.entity.PageRequest;
+import dev.roomkeeper.platform.entity.Page;
+import dev.roomkeeper.platform.entity.PageRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;

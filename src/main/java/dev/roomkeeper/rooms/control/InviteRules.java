@@ -2,7 +2,7 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.rooms.entity.Invite;
 import dev.roomkeeper.rooms.entity.InviteRefusal;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 
 import java.time.Instant;
 import java.util.Optional;

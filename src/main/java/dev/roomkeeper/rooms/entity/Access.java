@@ -1,5 +1,7 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.auth.entity.Role;
+
 /**
  * What a caller may do in an open room, as decided by {@code RoomAccess}.
  *

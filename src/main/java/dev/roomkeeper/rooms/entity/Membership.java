@@ -1,5 +1,9 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.auth.entity.RoleConverter;
+
+import dev.roomkeeper.auth.entity.Role;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;

@@ -1,5 +1,7 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.auth.entity.Role;
+
 import jakarta.interceptor.Interceptor;
 
 import java.time.Instant;

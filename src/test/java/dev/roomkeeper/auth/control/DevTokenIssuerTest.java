@@ -4,7 +4,7 @@ import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.auth.entity.DevTokenResponse;
 import dev.roomkeeper.auth.entity.IssueDevTokenRequest;
 import dev.roomkeeper.platform.control.ProblemException;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.roomkeeper.rooms.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.security.Principal;

@@ -7,10 +7,10 @@ import dev.roomkeeper.rooms.entity.CreateInviteRequest;
 import dev.roomkeeper.rooms.entity.CreatedInviteResponse;
 import dev.roomkeeper.rooms.entity.InvitePreviewResponse;
 import dev.roomkeeper.rooms.entity.InviteResponse;
-import dev.roomkeeper.rooms.entity.Page;
-import dev.roomkeeper.rooms.entity.PageRequest;
+import dev.roomkeeper.platform.entity.Page;
+import dev.roomkeeper.platform.entity.PageRequest;
 import dev.roomkeeper.rooms.entity.RedemptionResponse;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

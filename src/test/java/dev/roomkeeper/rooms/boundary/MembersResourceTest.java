@@ -9,9 +9,9 @@ import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.rooms.entity.AddMemberRequest;
 import dev.roomkeeper.rooms.entity.ChangeRoleRequest;
 import dev.roomkeeper.rooms.entity.MemberResponse;
-import dev.roomkeeper.rooms.entity.Page;
-import dev.roomkeeper.rooms.entity.PageRequest;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.platform.entity.Page;
+import dev.roomkeeper.platform.entity.PageRequest;
+import dev.roomkeeper.auth.entity.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -2,9 +2,9 @@ package dev.roomkeeper.rooms.boundary;
 
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.control.RoomDirectory;
-import dev.roomkeeper.rooms.entity.Page;
-import dev.roomkeeper.rooms.entity.PageRequest;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.platform.entity.Page;
+import dev.roomkeeper.platform.entity.PageRequest;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomFilter;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.RoomState;

@@ -10,7 +10,7 @@ import dev.roomkeeper.rooms.entity.CreateRoomRequest;
 import dev.roomkeeper.rooms.entity.IdleCandidate;
 import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.IdleSweepRunResponse;
-import dev.roomkeeper.rooms.entity.PageRequest;
+import dev.roomkeeper.platform.entity.PageRequest;
 import dev.roomkeeper.rooms.entity.Room;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;

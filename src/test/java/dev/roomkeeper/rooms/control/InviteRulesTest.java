@@ -3,7 +3,7 @@ package dev.roomkeeper.rooms.control;
 import dev.roomkeeper.rooms.control.InviteRules.Outcome;
 import dev.roomkeeper.rooms.entity.Invite;
 import dev.roomkeeper.rooms.entity.InviteRefusal;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

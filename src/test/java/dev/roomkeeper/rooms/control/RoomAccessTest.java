@@ -4,7 +4,7 @@ import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.stream.entity.RoomEvent;

@@ -1,6 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.stream.control.RoomEvents;
 import dev.roomkeeper.stream.entity.RoomEvent;

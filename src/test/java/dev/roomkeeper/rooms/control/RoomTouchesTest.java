@@ -2,7 +2,7 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
-import dev.roomkeeper.rooms.entity.Role;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.auth.entity.Role;
+
 import dev.roomkeeper.platform.entity.Problem;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.auth.entity.Role;
+
 import dev.roomkeeper.rooms.TestDatabase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

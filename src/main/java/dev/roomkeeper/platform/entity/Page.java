@@ -1,4 +1,4 @@
-package dev.roomkeeper.rooms.entity;
+package dev.roomkeeper.platform.entity;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 

@@ -1,6 +1,5 @@
-package dev.roomkeeper.rooms.entity;
+package dev.roomkeeper.platform.entity;
 
-import dev.roomkeeper.platform.entity.Problem;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.roomkeeper.rooms.entity;
+package dev.roomkeeper.auth.entity;
 
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;

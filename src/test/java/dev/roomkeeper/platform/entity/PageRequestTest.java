@@ -1,4 +1,4 @@
-package dev.roomkeeper.rooms.entity;
+package dev.roomkeeper.platform.entity;
 
 import dev.roomkeeper.platform.entity.Problem;
 import org.junit.jupiter.api.Test;
