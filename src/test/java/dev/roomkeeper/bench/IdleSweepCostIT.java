@@ -1,6 +1,6 @@
 package dev.roomkeeper.bench;
 
-import dev.roomkeeper.engine.control.RedisEngine;
+import dev.roomkeeper.engine.redis.RedisEngine;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
 import dev.roomkeeper.testing.Fixtures;
@@ -101,7 +101,7 @@ class IdleSweepCostIT {
         line("== " + name);
         List<String> liveRooms = refill(db, idle, live);
         for (String room : liveRooms) {
-            feeder.publish(room, "message", "{\"from\":\"another node\"}");
+            feeder.stream().publish(room, "message", "{\"from\":\"another node\"}");
         }
         line("plan of the first candidate page:");
         explain(db, "select r.id, r.last_activity_at from room r where r.state = 'open' and r.last_activity_at < now() - interval '1 hour'"

@@ -1,7 +1,6 @@
 package dev.roomkeeper.engine.boundary;
 
-import dev.roomkeeper.engine.control.EngineProducer;
-import dev.roomkeeper.engine.control.MemoryEngine;
+import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.platform.control.Job;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
@@ -28,7 +27,7 @@ public class IdleStreamSweeper {
     private static final Logger LOG = Logger.getLogger(IdleStreamSweeper.class.getName());
 
     @Inject
-    EngineProducer engines;
+    Engine engine;
 
     @Inject
     Meters metrics;
@@ -47,15 +46,14 @@ public class IdleStreamSweeper {
 
     @Schedule(minute = "*/10", hour = "*", persistent = false, info = "idle stream sweep")
     void sweep() {
-        // the engine itself: the injected Engine is a proxy, never a MemoryEngine
-        job.run(() -> engines.memoryEngine().ifPresent(this::forgetIdleRooms));
+        job.run(this::forgetIdleStreams);
     }
 
-    private void forgetIdleRooms(MemoryEngine memory) {
-        int removed = memory.forgetIdleRooms();
+    private void forgetIdleStreams() {
+        int removed = engine.forgetIdleStreams();
         forgotten.inc(removed);
         if (removed > 0) {
-            LOG.fine(() -> "forgot " + removed + " idle room streams; " + memory.rooms() + " held");
+            LOG.fine(() -> "forgot " + removed + " idle room streams");
         }
     }
 }

@@ -1,59 +1,43 @@
 package dev.roomkeeper.engine.control;
 
-import dev.roomkeeper.stream.entity.Replay;
-import dev.roomkeeper.stream.entity.RoomEvent;
-import dev.roomkeeper.stream.entity.StreamPosition;
-
-import java.util.OptionalLong;
-import java.util.function.Consumer;
+import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.presence.control.PresenceStore;
+import dev.roomkeeper.stream.control.StreamBroker;
 
 /**
- * The seam between Roomkeeper and what it shares between nodes: per-room sequence counters, the
- * bounded per-room history and the fan-out of events to every node. Two implementations: the
- * in-process {@link MemoryEngine} (one node) and the {@link RedisEngine} (any number of nodes).
- * Both pass the same contract tests.
+ * One backend for everything Roomkeeper shares between nodes and keeps only while it lives: it makes every
+ * store the features define as their ports, all on the same backing so that a store's change and the room
+ * event announcing it are one atomic step. Two implementations, chosen once from configuration by
+ * {@link EngineProducer}: {@code engine.memory.MemoryEngine} (one node, nothing to install) and
+ * {@code engine.redis.RedisEngine} (any number of nodes sharing one Redis).
+ * <p>
+ * A feature that needs shared state defines its port in its own package and adds a method here; each
+ * backend implements it beside the others, and the contract tests run on both.
  */
 public interface Engine extends AutoCloseable {
-
-    /**
-     * Gives the event the room's next seq, stores it in the room's history and delivers it to the
-     * listeners of every node, exactly once each, in seq order per room.
-     */
-    RoomEvent publish(String room, String type, String data);
-
-    /**
-     * The events of {@code room} after {@code since}, or {@code recovered=false} when they are no
-     * longer all in the history or {@code epoch} is not the stream's current epoch ({@code null} epoch:
-     * the caller does not know one and accepts the current).
-     */
-    Replay replay(String room, long since, String epoch);
-
-    /** The room's current epoch and latest seq. */
-    StreamPosition position(String room);
-
-    /**
-     * When the room's latest event was published (epoch ms, the publishing node's clock), as long as the
-     * engine still holds the room's stream; empty when it holds none (never published, idle for longer
-     * than the stream's idle TTL, or released). On Redis every node gives the same answer. Never creates
-     * anything: asking about a room costs no memory or key.
-     */
-    OptionalLong lastEventAt(String room);
-
-    /**
-     * Forgets the room's stream: counter, epoch and history. For closed rooms, once their last event
-     * ({@code room.closed}) has been published: nobody can subscribe to a closed room, so nothing will read
-     * it again. A later publish to the room would start a new stream (new epoch, seq 1).
-     */
-    void release(String room);
-
-    /** Registers this node's listener; called for every event of every room, in seq order per room. */
-    void listen(Consumer<RoomEvent> listener);
 
     /** A short name for health and metrics: {@code memory} or {@code redis}. */
     String name();
 
-    /** True when the engine can publish and deliver right now. */
+    /** The room streams (the stream's port). */
+    StreamBroker stream();
+
+    /** Presence sessions (presence's port), kept beside the streams they publish on. */
+    PresenceStore presence();
+
+    /** True when the backend can publish and deliver right now. */
     boolean healthy();
+
+    /**
+     * Forgets room streams nobody published to or asked about for the idle TTL, where the backend holds them
+     * itself (in process); a backend whose data expires on its own (Redis) returns 0.
+     *
+     * @return how many rooms' streams were forgotten
+     */
+    int forgetIdleStreams();
+
+    /** Registers the backend's own gauges (streams held, reconnects, ...) with the application's metrics. */
+    void exportMetrics(Meters meters);
 
     @Override
     void close();

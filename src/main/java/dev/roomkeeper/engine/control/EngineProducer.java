@@ -2,7 +2,11 @@ package dev.roomkeeper.engine.control;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.engine.memory.MemoryEngine;
+import dev.roomkeeper.engine.redis.RedisEngine;
 import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.presence.control.PresenceStore;
+import dev.roomkeeper.stream.control.StreamBroker;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -19,10 +23,11 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
- * Picks the engine from {@code roomkeeper.engine.type}: {@code memory} (default, one node) or
- * {@code redis} (any number of nodes sharing one Redis), and exports what the engine counts itself as
- * metrics: streams held in memory, or the Redis subscriber's reconnects and the events it fetched from
- * history to fill gaps.
+ * Picks the engine once from {@code roomkeeper.engine.type}: {@code memory} (default, one node) or
+ * {@code redis} (any number of nodes sharing one Redis), and produces the stores it makes as the
+ * implementations of the features' ports ({@link StreamBroker}, {@link PresenceStore}, ...). Exports what the engine counts itself as
+ * metrics (streams held in memory, or the Redis subscriber's reconnects and the events it fetched from
+ * history to fill gaps).
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -86,43 +91,26 @@ public class EngineProducer {
     /** This node's id: tags log lines and Redis clients. */
     private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
 
-    /** The engine instance itself (injection points get a proxy, which hides the implementation). */
-    private volatile Engine created;
-
     @Produces
     @ApplicationScoped
     Engine engine() {
-        created = createEngine();
-        if (created instanceof RedisEngine redis) {
-            // monotonic counts the engine keeps; gauges, because neither metrics API counts through a function
-            metrics.gauge("roomkeeper.redis.reconnects", redis, RedisEngine::reconnects);
-            metrics.gauge("roomkeeper.redis.gap.events.fetched", redis, RedisEngine::gapEventsFetched);
-        } else if (created instanceof MemoryEngine memory) {
-            metrics.gauge("roomkeeper.stream.rooms.held", memory, MemoryEngine::rooms);
-        }
-        return created;
+        Engine engine = createEngine();
+        engine.exportMetrics(metrics);
+        return engine;
     }
 
-    /**
-     * The in-process engine, for work only it does (forgetting idle streams); empty with Redis, and before
-     * anything used the engine. Injection points get a proxy of {@link Engine}, never the class itself.
-     */
-    public Optional<MemoryEngine> memoryEngine() {
-        return created instanceof MemoryEngine memory ? Optional.of(memory) : Optional.empty();
+    /** The room stream's port, on the engine's backing. */
+    @Produces
+    @ApplicationScoped
+    StreamBroker stream(Engine engine) {
+        return engine.stream();
     }
 
     /** Presence lives where the engine's streams live, so a change and its event are one atomic step. */
     @Produces
     @ApplicationScoped
-    dev.roomkeeper.presence.control.PresenceStore presence(Engine engine) {
-        engine.name(); // makes sure the engine exists
-        if (created instanceof RedisEngine redis) {
-            return new RedisPresenceStore(redis);
-        }
-        if (created instanceof MemoryEngine memory) {
-            return new MemoryPresenceStore(memory, Clock.systemUTC());
-        }
-        throw new IllegalStateException("no presence store for engine " + engine.name());
+    PresenceStore presence(Engine engine) {
+        return engine.presence();
     }
 
     private Engine createEngine() {

@@ -1,7 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.presence.control.PresenceStore;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.rooms.entity.Room;
 import dev.roomkeeper.rooms.entity.RoomActivityResponse;
 import jakarta.annotation.PostConstruct;
@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * <ol>
  *     <li>its persisted {@code last_activity_at} (its creation, then what the nodes flushed);</li>
  *     <li>this node's touches not flushed yet ({@link RoomTouches});</li>
- *     <li>the time of the room's latest event on its stream ({@link Engine#lastEventAt}, shared by every
+ *     <li>the time of the room's latest event on its stream ({@link StreamBroker#lastEventAt}, shared by every
  *     node on Redis);</li>
  *     <li>now, while anyone is present ({@link PresenceStore#usersPresent}, shared by every node on Redis).</li>
  * </ol>
@@ -50,7 +50,7 @@ public class RoomActivity {
     private static final Logger LOG = Logger.getLogger(RoomActivity.class.getName());
 
     @Inject
-    Engine engine;
+    StreamBroker stream;
 
     @Inject
     PresenceStore presence;
@@ -172,7 +172,7 @@ public class RoomActivity {
     }
 
     private Instant lastEventAt(String roomId) {
-        OptionalLong at = ask(() -> engine.lastEventAt(roomId));
+        OptionalLong at = ask(() -> stream.lastEventAt(roomId));
         return at.isPresent() ? Instant.ofEpochMilli(at.getAsLong()) : null;
     }
 
@@ -184,7 +184,7 @@ public class RoomActivity {
         try {
             return question.get();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, e, () -> "cannot read room activity from the " + engine.name() + " engine");
+            LOG.log(Level.WARNING, e, () -> "cannot read room activity from the engine");
             throw RoomProblems.activityUnavailable();
         }
     }

@@ -1,6 +1,5 @@
 package dev.roomkeeper.stream.control;
 
-import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
@@ -24,7 +23,7 @@ import java.util.function.Consumer;
 public class Hub {
 
     @Inject
-    Engine engine;
+    StreamBroker engine;
 
     @Inject
     Meters metrics;

@@ -1,6 +1,5 @@
 package dev.roomkeeper.stream.control;
 
-import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.control.RoomActivity;
@@ -30,7 +29,7 @@ public class RoomEvents {
     private static final Logger LOG = Logger.getLogger(RoomEvents.class.getName());
 
     @Inject
-    Engine engine;
+    StreamBroker engine;
 
     @Inject
     RoomActivity activity;
@@ -78,7 +77,7 @@ public class RoomEvents {
      */
     public ProblemException unavailable(String what, RuntimeException cause) {
         metrics.counter("roomkeeper.events.failed").inc();
-        LOG.log(Level.WARNING, cause, () -> "cannot " + what + " (" + engine.name() + " engine)");
+        LOG.log(Level.WARNING, cause, () -> "cannot " + what);
         return new ProblemException(503, "stream-unavailable", "Event stream unavailable",
                 "The room's event stream is unavailable right now; try again shortly.");
     }

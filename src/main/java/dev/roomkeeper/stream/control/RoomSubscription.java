@@ -1,6 +1,5 @@
 package dev.roomkeeper.stream.control;
 
-import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 
@@ -17,14 +16,14 @@ public final class RoomSubscription {
 
     private final String room;
     private final EventSink sink;
-    private final Engine engine;
+    private final StreamBroker engine;
     private boolean started;
     private boolean closed;
     private List<RoomEvent> buffer = new ArrayList<>();
     private long lastSeq;
     private String epoch;
 
-    public RoomSubscription(String room, EventSink sink, Engine engine) {
+    public RoomSubscription(String room, EventSink sink, StreamBroker engine) {
         this.room = room;
         this.sink = sink;
         this.engine = engine;

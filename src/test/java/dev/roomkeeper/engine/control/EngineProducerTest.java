@@ -1,15 +1,17 @@
 package dev.roomkeeper.engine.control;
 
 import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.presence.control.PresenceStore;
+import dev.roomkeeper.stream.control.StreamBroker;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The producer hands out the in-process engine itself (injection points only get a proxy) and exports its size. */
+/** The producer makes the configured engine once, hands out its stores and exports its metrics. */
 class EngineProducerTest {
 
     private final Meters metrics = Meters.inMemory();
@@ -24,15 +26,24 @@ class EngineProducerTest {
     }
 
     @Test
-    void theInProcessEngineIsReachableForItsSweepAndReportsTheStreamsItHolds() {
-        assertEquals(Optional.empty(), producer.memoryEngine(), "nothing produced yet");
-
+    void theInProcessEngineMakesEveryStoreAndReportsTheStreamsItHolds() {
         Engine engine = producer.engine();
-        engine.publish("room-1", "message", "{}");
-        engine.publish("room-2", "message", "{}");
+        StreamBroker stream = producer.stream(engine);
+        PresenceStore presence = producer.presence(engine);
+        stream.publish("room-1", "message", "{}");
+        stream.publish("room-2", "message", "{}");
 
-        assertSame(engine, producer.memoryEngine().orElseThrow());
+        assertEquals("memory", engine.name());
+        assertSame(engine.stream(), stream);
+        assertSame(engine.presence(), presence);
         assertEquals(2.0, metrics.gauge("roomkeeper.stream.rooms.held"));
         engine.close();
+    }
+
+    @Test
+    void anUnknownEngineTypeIsRefusedWithTheChoices() {
+        producer.type = "memcached";
+        IllegalStateException e = assertThrows(IllegalStateException.class, producer::engine);
+        assertEquals("roomkeeper.engine.type must be memory or redis, not 'memcached'", e.getMessage());
     }
 }

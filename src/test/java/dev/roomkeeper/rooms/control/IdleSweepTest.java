@@ -1,6 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.engine.control.MemoryEngine;
+import dev.roomkeeper.engine.memory.MemoryStreamBroker;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
@@ -193,7 +193,7 @@ class IdleSweepTest {
         RoomResponse broken = create("broken");
         create("idle");
         rooms.tick(Duration.ofHours(2));
-        rooms.activity.engine = new MemoryEngine(new EngineSettings(10, HOUR, HOUR, rooms.clock)) {
+        rooms.activity.stream = new MemoryStreamBroker(new EngineSettings(10, HOUR, HOUR, rooms.clock)) {
             @Override
             public OptionalLong lastEventAt(String room) {
                 if (room.equals(broken.id())) {
@@ -220,7 +220,7 @@ class IdleSweepTest {
         rooms.tick(Duration.ofHours(2));
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        rooms.activity.engine = new MemoryEngine(new EngineSettings(10, HOUR, HOUR, rooms.clock)) {
+        rooms.activity.stream = new MemoryStreamBroker(new EngineSettings(10, HOUR, HOUR, rooms.clock)) {
             @Override
             public OptionalLong lastEventAt(String room) {
                 inside.countDown();

@@ -100,7 +100,7 @@ class RoomActivityTest {
     @Test
     void idleAsksTheEngineOnlyWhenTheRowAndTheTouchesSayIdle() {
         AtomicInteger asked = new AtomicInteger();
-        rooms.activity.engine = new dev.roomkeeper.engine.control.MemoryEngine(
+        rooms.activity.stream = new dev.roomkeeper.engine.memory.MemoryStreamBroker(
                 new dev.roomkeeper.engine.entity.EngineSettings(10, HOUR, HOUR, rooms.clock)) {
             @Override
             public OptionalLong lastEventAt(String r) {
@@ -119,7 +119,7 @@ class RoomActivityTest {
 
     @Test
     void anEngineThatCannotBeAskedIsA503NeverAnIdleRoom() {
-        rooms.activity.engine = new dev.roomkeeper.engine.control.MemoryEngine(
+        rooms.activity.stream = new dev.roomkeeper.engine.memory.MemoryStreamBroker(
                 new dev.roomkeeper.engine.entity.EngineSettings(10, HOUR, HOUR, rooms.clock)) {
             @Override
             public OptionalLong lastEventAt(String r) {

@@ -2,8 +2,8 @@ package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
-import dev.roomkeeper.engine.control.MemoryEngine;
-import dev.roomkeeper.engine.control.MemoryPresenceStore;
+import dev.roomkeeper.engine.memory.MemoryStreamBroker;
+import dev.roomkeeper.engine.memory.MemoryPresenceStore;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.rooms.TestDatabase;
@@ -42,7 +42,7 @@ class Rooms implements AutoCloseable {
     final RoomActivity activity = new RoomActivity();
     final Invites invites = new Invites();
     final MutableClock clock;
-    final MemoryEngine engine;
+    final MemoryStreamBroker engine;
     final PresenceStore presence;
     private final boolean ownsFactory;
 
@@ -58,13 +58,13 @@ class Rooms implements AutoCloseable {
     /**
      * @param engine   null for a new one (with its presence store) on {@code clock}
      */
-    private Rooms(SessionFactory factory, boolean ownsFactory, MutableClock clock, MemoryEngine engine,
+    private Rooms(SessionFactory factory, boolean ownsFactory, MutableClock clock, MemoryStreamBroker engine,
                   PresenceStore presence) {
         this.factory = factory;
         this.ownsFactory = ownsFactory;
         this.clock = clock;
         this.engine = engine != null ? engine
-                : new MemoryEngine(new EngineSettings(100, Duration.ofMinutes(15), Duration.ofHours(24), clock));
+                : new MemoryStreamBroker(new EngineSettings(100, Duration.ofMinutes(15), Duration.ofHours(24), clock));
         this.presence = presence != null ? presence : new MemoryPresenceStore(this.engine, clock);
         this.session = factory.openSession();
         session.doWork(connection -> {
@@ -88,7 +88,7 @@ class Rooms implements AutoCloseable {
         touches.metrics = metrics;
         touches.jobs = new Jobs(metrics, clock);
         touches.init();
-        activity.engine = this.engine;
+        activity.stream = this.engine;
         activity.presence = this.presence;
         activity.touches = touches;
         activity.writer = writer;

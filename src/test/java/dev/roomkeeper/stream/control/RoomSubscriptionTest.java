@@ -1,6 +1,6 @@
 package dev.roomkeeper.stream.control;
 
-import dev.roomkeeper.engine.control.MemoryEngine;
+import dev.roomkeeper.engine.memory.MemoryStreamBroker;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
@@ -21,12 +21,12 @@ class RoomSubscriptionTest {
 
     static final String ROOM = "r1";
 
-    MemoryEngine engine;
+    MemoryStreamBroker engine;
     RecordingSink sink;
 
     @BeforeEach
     void setUp() {
-        engine = new MemoryEngine(new EngineSettings(5, Duration.ofMinutes(5), Duration.ofHours(1),
+        engine = new MemoryStreamBroker(new EngineSettings(5, Duration.ofMinutes(5), Duration.ofHours(1),
                 new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
         sink = new RecordingSink();
     }
@@ -95,7 +95,7 @@ class RoomSubscriptionTest {
 
     @Test
     void subscriptionsStartingWhilePublishersRunNeitherDeadlockNorSkipOrRepeat() throws Exception {
-        MemoryEngine shared = new MemoryEngine(new EngineSettings(100_000, Duration.ofMinutes(5), Duration.ofHours(1),
+        MemoryStreamBroker shared = new MemoryStreamBroker(new EngineSettings(100_000, Duration.ofMinutes(5), Duration.ofHours(1),
                 java.time.Clock.systemUTC()));
         java.util.List<RoomSubscription> live = new java.util.concurrent.CopyOnWriteArrayList<>();
         // what the hub does: offer every event to the room's subscriptions, under the engine's room lock

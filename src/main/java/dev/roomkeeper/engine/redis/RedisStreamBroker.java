@@ -1,36 +1,24 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.redis;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
-import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
-import redis.clients.jedis.ClientSetInfoConfig;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -38,11 +26,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The engine for any number of nodes sharing one Redis: per-room seq, epoch and history live in
+ * The room stream for any number of nodes sharing one Redis: per-room seq, epoch and history live in
  * Redis, and every event reaches every node through one pub/sub channel.
  * <p>
- * A publish is one Lua script (see {@link #PUBLISH_SCRIPT}), so the seq, the history entry and the
- * single PUBLISH of an event happen atomically and in the same order for every node. Listeners are
+ * A publish is one Lua script ({@code stream-publish.lua}, whose {@code publish_event} every publishing script
+ * of the other stores includes), so the seq, the history entry and the single PUBLISH of an event happen
+ * atomically and in the same order for every node. Listeners are
  * called on the subscriber thread, one event at a time, every room in seq order, and must only hand
  * the events on (never block). A node's own events reach its listeners through Redis too: that keeps
  * one ordered path per room instead of local events overtaking remote ones with lower seqs.
@@ -54,105 +43,22 @@ import java.util.logging.Logger;
  * the jump in seq and resubscribe with a replay, which then tells them to take a snapshot.
  * See {@code src/docs/engine-redis.md}.
  */
-public class RedisEngine implements Engine {
+public class RedisStreamBroker implements StreamBroker {
 
-    private static final Logger LOG = Logger.getLogger(RedisEngine.class.getName());
+    private static final Logger LOG = Logger.getLogger(RedisStreamBroker.class.getName());
 
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
     private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
-    /**
-     * The steps that publish one event, as a Lua function every script that publishes includes (the
-     * publish script here, the presence scripts of {@link RedisPresenceStore}), so the seq, history,
-     * expiry and PUBLISH rules exist once. Arguments: the room's seq, epoch and history keys, the epoch
-     * to create if the room has none, room, time, type, data, history size, idle TTL (ms), channel.
-     * Returns the event's seq.
-     * <p>
-     * A counter that starts again (INCR gives 1) drops any history left from before. The epoch's
-     * expiry is set before the counter's so it never outlives it: a room whose counter expired always
-     * comes back with a new epoch.
-     */
-    static final String PUBLISH_FUNCTION = """
-            local function publish_event(seq_key, epoch_key, hist_key, new_epoch, room, time, type, data,
-                                         history_size, idle_ttl, channel)
-              local seq = redis.call('INCR', seq_key)
-              if seq == 1 then
-                redis.call('DEL', hist_key)
-              end
-              redis.call('SET', epoch_key, new_epoch, 'NX')
-              local epoch = redis.call('GET', epoch_key)
-              local event = room .. '\\n' .. epoch .. '\\n' .. string.format('%d', seq) .. '\\n' .. time
-                .. '\\n' .. type .. '\\n' .. data
-              redis.call('RPUSH', hist_key, event)
-              redis.call('LTRIM', hist_key, -tonumber(history_size), -1)
-              redis.call('PEXPIRE', epoch_key, idle_ttl)
-              redis.call('PEXPIRE', hist_key, idle_ttl)
-              redis.call('PEXPIRE', seq_key, idle_ttl)
-              redis.call('PUBLISH', channel, event)
-              return seq
-            end
-            """;
-
-    /**
-     * Publishes one event. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none,
-     * room, time, type, data, history size, idle TTL (ms), channel. Returns the event's seq.
-     */
-    static final String PUBLISH_SCRIPT = PUBLISH_FUNCTION + """
-            return publish_event(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],
-              ARGV[6], ARGV[7], ARGV[8])
-            """;
-
-    /**
-     * Reads a room consistently. KEYS: seq, epoch, history. ARGV: epoch to create if the room has none
-     * ('' to create nothing), its TTL (ms), the seq after which history entries are wanted ('' for
-     * none). Returns {epoch or nil, seq, entries}; entries are the newest {@code seq - since} of the
-     * history, which holds consecutive seqs ending at the room's seq.
-     */
-    static final String READ_SCRIPT = """
-            local epoch = redis.call('GET', KEYS[2])
-            if not epoch and ARGV[1] ~= '' then
-              redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-              epoch = ARGV[1]
-            end
-            local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-            local history = {}
-            if ARGV[3] ~= '' then
-              local wanted = seq - tonumber(ARGV[3])
-              if wanted > 0 then
-                history = redis.call('LRANGE', KEYS[3], -wanted, -1)
-              end
-            end
-            return {epoch or false, seq, history}
-            """;
-
-    /**
-     * The time of a room's latest event, read from the tail of its history (the wire format's fourth
-     * field), so that only a number crosses the network and publishing writes nothing extra. KEYS: the
-     * history. Returns the time as text, or false when the room has no history.
-     */
-    static final String LAST_EVENT_SCRIPT = """
-            local event = redis.call('LINDEX', KEYS[1], -1)
-            if not event then
-              return false
-            end
-            local a = string.find(event, '\\n', 1, true)
-            local b = string.find(event, '\\n', a + 1, true)
-            local c = string.find(event, '\\n', b + 1, true)
-            local d = string.find(event, '\\n', c + 1, true)
-            return string.sub(event, c + 1, d - 1)
-            """;
-
     private final EngineSettings settings;
-    private final RedisSettings redis;
+    private final RedisClient redis;
     private final String channel;
-    private final JedisPooled pool;
-    private final HostAndPort address;
     private final JedisClientConfig subscriberConfig;
-    private final Script publishScript = new Script(PUBLISH_SCRIPT);
-    private final Script readScript = new Script(READ_SCRIPT);
-    private final Script lastEventScript = new Script(LAST_EVENT_SCRIPT);
+    private final RedisScript publishScript = RedisScript.load("stream-publish.lua");
+    private final RedisScript readScript = RedisScript.load("stream-read.lua");
+    private final RedisScript lastEventScript = RedisScript.load("stream-last-event.lua");
     private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
 
     /** Per room, what this node delivered last; written only by the subscriber thread. */
@@ -184,27 +90,26 @@ public class RedisEngine implements Engine {
      * from now on. An unreachable Redis does not fail construction: the engine reports unhealthy and
      * keeps reconnecting.
      */
-    public RedisEngine(EngineSettings settings, RedisSettings redis, ThreadFactory threadFactory) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.redis = Objects.requireNonNull(redis, "redis");
+    public RedisStreamBroker(RedisClient redis, ThreadFactory threadFactory) {
+        this.redis = redis;
+        this.settings = redis.settings();
         this.channel = redis.channel();
-        this.address = new HostAndPort(redis.host(), redis.port());
-        int timeout = Math.toIntExact(redis.connectTimeout().toMillis());
-        this.pool = new JedisPooled(address, clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId()), poolConfig(redis));
-        this.subscriberConfig = clientConfig(redis, timeout, "roomkeeper-" + redis.nodeId() + "-sub");
+        String nodeId = redis.redis().nodeId();
+        int timeout = Math.toIntExact(redis.redis().connectTimeout().toMillis());
+        this.subscriberConfig = redis.clientConfig("roomkeeper-" + nodeId + "-sub");
         this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
         this.lastSweep = settings.clock().millis();
-        loadScripts(List.of(publishScript, readScript, lastEventScript));
+        redis.load(List.of(publishScript, readScript, lastEventScript));
         this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
-        subscriber.setName("roomkeeper-redis-subscriber-" + redis.nodeId());
+        subscriber.setName("roomkeeper-redis-subscriber-" + nodeId);
         subscriber.start();
         this.watchdog = threadFactory.newThread(this::watchSubscription);
-        watchdog.setName("roomkeeper-redis-watchdog-" + redis.nodeId());
+        watchdog.setName("roomkeeper-redis-watchdog-" + nodeId);
         watchdog.setDaemon(true);
         watchdog.start();
         try {
             if (!firstSubscription.await(timeout, TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "not subscribed to " + channel + " at " + address + " yet; retrying in the background");
+                LOG.warning(() -> "not subscribed to " + channel + " at " + redis.address() + " yet; retrying in the background");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -218,12 +123,13 @@ public class RedisEngine implements Engine {
 
     /** Publishes on {@code channel}; tests use another channel to make nodes miss events. */
     RoomEvent publish(String room, String type, String data, String channel) {
-        requireOneLine(room, "room");
-        requireOneLine(type, "type");
+        StreamBroker.requireOneLine(room, "room");
+        StreamBroker.requireOneLine(type, "type");
         String payload = data == null || data.isBlank() ? "{}" : data;
         long now = settings.clock().millis();
-        Object seq = run(publishScript, keys(room), List.of(newEpoch(), room, Long.toString(now), type, payload,
-                Integer.toString(settings.historySize()), Long.toString(settings.streamIdleTtl().toMillis()), channel));
+        Object seq = redis.run(publishScript, redis.streamKeys(room), List.of(RedisClient.newEpoch(), room,
+                Long.toString(now), type, payload, Integer.toString(settings.historySize()),
+                Long.toString(settings.streamIdleTtl().toMillis()), channel));
         published.increment();
         return new RoomEvent(room, (Long) seq, type, payload, now);
     }
@@ -247,16 +153,16 @@ public class RedisEngine implements Engine {
 
     @Override
     public OptionalLong lastEventAt(String room) {
-        requireOneLine(room, "room");
-        Object time = run(lastEventScript, List.of(keys(room).get(2)), List.of());
+        StreamBroker.requireOneLine(room, "room");
+        Object time = redis.run(lastEventScript, List.of(redis.roomKey(room, "hist")), List.of());
         return time instanceof String millis ? OptionalLong.of(Long.parseLong(millis)) : OptionalLong.empty();
     }
 
     /** Deletes the room's seq, epoch and history keys in one command (they share a hash slot). */
     @Override
     public void release(String room) {
-        requireOneLine(room, "room");
-        pool.del(keys(room).toArray(String[]::new));
+        StreamBroker.requireOneLine(room, "room");
+        redis.pool().del(redis.streamKeys(room).toArray(String[]::new));
     }
 
     @Override
@@ -264,25 +170,12 @@ public class RedisEngine implements Engine {
         listeners.add(listener);
     }
 
-    @Override
-    public String name() {
-        return "redis";
+    /** True while the subscriber is subscribed (so this node receives every room's events). */
+    public boolean subscribed() {
+        return !closed && subscribed;
     }
 
-    /** True when Redis answers a PING and the subscriber is subscribed right now. */
-    @Override
-    public boolean healthy() {
-        if (closed || !subscribed) {
-            return false;
-        }
-        try {
-            return "PONG".equals(pool.ping());
-        } catch (JedisException e) {
-            return false;
-        }
-    }
-
-    @Override
+    /** Stops the subscriber (within a few seconds) and forgets the listeners; the client is closed by the engine. */
     public void close() {
         Jedis connection;
         synchronized (lock) {
@@ -312,7 +205,6 @@ public class RedisEngine implements Engine {
         }
         watchdog.interrupt();
         listeners.clear();
-        pool.close();
     }
 
     /** Events this node published. */
@@ -342,23 +234,15 @@ public class RedisEngine implements Engine {
 
     // ---- Redis commands
 
-    /** Runs a script by its SHA, loading it again when Redis lost it; presence scripts run here too. */
-    Object run(Script script, List<String> keys, List<String> args) {
-        try {
-            return pool.evalsha(script.sha(), keys, args);
-        } catch (JedisNoScriptException e) {
-            // Redis restarted or its script cache was flushed; EVAL caches the script again
-            return pool.eval(script.source(), keys, args);
-        }
-    }
+    // ---- Redis commands
 
     /**
      * @param create whether to give the room an epoch if it has none
      * @param since  history entries after this seq are wanted; negative for none
      */
     private Snapshot read(String room, boolean create, long since) {
-        List<?> reply = (List<?>) run(readScript, keys(room), List.of(
-                create ? newEpoch() : "",
+        List<?> reply = (List<?>) redis.run(readScript, redis.streamKeys(room), List.of(
+                create ? RedisClient.newEpoch() : "",
                 Long.toString(settings.streamIdleTtl().toMillis()),
                 since < 0 ? "" : Long.toString(since)));
         List<WireEvent> history = new ArrayList<>();
@@ -368,53 +252,9 @@ public class RedisEngine implements Engine {
         return new Snapshot((String) reply.get(0), (Long) reply.get(1), history);
     }
 
-    /** Loads scripts into Redis's cache; failures only log, since {@link #run} loads them on first use. */
-    void loadScripts(List<Script> scripts) {
-        try {
-            for (Script script : scripts) {
-                String sha = pool.scriptLoad(script.source());
-                if (!sha.equalsIgnoreCase(script.sha())) {
-                    LOG.warning(() -> "Redis named a script " + sha + ", expected " + script.sha());
-                }
-            }
-        } catch (JedisException e) {
-            LOG.warning(() -> "could not load scripts into Redis at " + address + " (" + e + "); they load on first use");
-        }
-    }
-
-    /** The room's seq, epoch and history keys, in the order {@link #PUBLISH_FUNCTION} takes them. */
+    /** The room's stream keys (for tests). */
     List<String> keys(String room) {
-        String slot = redis.keyPrefix() + "{" + room + "}:";
-        return List.of(slot + "seq", slot + "epoch", slot + "hist");
-    }
-
-    EngineSettings settings() {
-        return settings;
-    }
-
-    /** The pooled connections for commands (never the subscriber's). */
-    JedisPooled pool() {
-        return pool;
-    }
-
-    RedisSettings redisSettings() {
-        return redis;
-    }
-
-    /** Counts events a presence script published through {@link #PUBLISH_FUNCTION}. */
-    void countPublished(int events) {
-        published.add(events);
-    }
-
-    static String newEpoch() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-    }
-
-    static void requireOneLine(String value, String what) {
-        Objects.requireNonNull(value, what);
-        if (value.indexOf(WireEvent.SEPARATOR) >= 0) {
-            throw new IllegalArgumentException(what + " must not contain a newline");
-        }
+        return redis.streamKeys(room);
     }
 
     // ---- the subscriber thread
@@ -432,7 +272,7 @@ public class RedisEngine implements Engine {
                 continue;
             }
             if (System.nanoTime() - lastPong > 3 * PING_INTERVAL.toNanos()) {
-                LOG.warning(() -> "no PONG from " + address + " on the subscription for "
+                LOG.warning(() -> "no PONG from " + redis.address() + " on the subscription for "
                         + 3 * PING_INTERVAL.toSeconds() + " s; reconnecting");
                 Jedis connection;
                 synchronized (lock) {
@@ -466,7 +306,7 @@ public class RedisEngine implements Engine {
             } catch (RuntimeException e) {
                 if (!closed) {
                     long wait = backoff;
-                    LOG.warning(() -> "subscriber lost " + address + " (" + e + "); retrying in " + wait + " ms");
+                    LOG.warning(() -> "subscriber lost " + redis.address() + " (" + e + "); retrying in " + wait + " ms");
                     LOG.log(Level.FINE, "subscriber failure", e);
                 }
             } finally {
@@ -486,7 +326,7 @@ public class RedisEngine implements Engine {
 
     /** Connects and listens until unsubscribed; throws when connecting fails or the connection breaks. */
     private void subscribeOnce(Subscription current) {
-        Jedis connection = new Jedis(address, subscriberConfig); // connects here
+        Jedis connection = new Jedis(redis.address(), subscriberConfig); // connects here
         try {
             synchronized (lock) {
                 if (closed) {
@@ -536,7 +376,7 @@ public class RedisEngine implements Engine {
         subscribed = true;
         if (everSubscribed) {
             reconnects.increment();
-            LOG.info(() -> "subscriber reconnected to " + address + "; catching up " + deliveredUpTo.size() + " rooms");
+            LOG.info(() -> "subscriber reconnected to " + redis.address() + "; catching up " + deliveredUpTo.size() + " rooms");
             catchUp();
         }
         everSubscribed = true;
@@ -683,43 +523,5 @@ public class RedisEngine implements Engine {
     }
 
     private record Snapshot(String epoch, long seq, List<WireEvent> history) {
-    }
-
-    /** A Lua script and the SHA-1 Redis caches it under. */
-    record Script(String source, String sha) {
-        Script(String source) {
-            this(source, sha1(source));
-        }
-
-        private static String sha1(String source) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static JedisClientConfig clientConfig(RedisSettings redis, int timeoutMillis, String clientName) {
-        return DefaultJedisClientConfig.builder()
-                .user(redis.user())
-                .password(redis.password())
-                .ssl(redis.ssl())
-                .database(redis.database())
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
-                .clientName(clientName)
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .build();
-    }
-
-    private static ConnectionPoolConfig poolConfig(RedisSettings redis) {
-        ConnectionPoolConfig config = new ConnectionPoolConfig();
-        config.setMaxTotal(16);
-        config.setMaxIdle(16);
-        config.setMinIdle(0);
-        config.setMaxWait(redis.connectTimeout()); // never wait forever for a pooled connection
-        config.setJmxEnabled(false); // several engines (and redeploys) in one JVM would clash on MBean names
-        return config;
     }
 }

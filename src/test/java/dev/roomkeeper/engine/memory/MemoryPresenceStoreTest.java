@@ -1,25 +1,27 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.memory;
 
+import dev.roomkeeper.engine.PresenceStoreContract;
 import dev.roomkeeper.engine.entity.EngineSettings;
 
 /** The presence contract for the in-process store: every "node" of a test is the same store. */
 class MemoryPresenceStoreTest extends PresenceStoreContract {
 
+    private MemoryEngine engine;
     private Node only;
 
     @Override
     protected Node open(EngineSettings settings) {
         if (only == null) {
-            MemoryEngine engine = new MemoryEngine(settings);
-            only = new Node(engine, new MemoryPresenceStore(engine, settings.clock()));
+            engine = new MemoryEngine(settings);
+            only = new Node(engine);
         }
         return only;
     }
 
     @Override
     protected void closeAll() {
-        if (only != null) {
-            only.engine().close();
+        if (engine != null) {
+            engine.close();
         }
     }
 }

@@ -1,12 +1,10 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.presence.entity;
 
-import dev.roomkeeper.presence.entity.ChangeKind;
-import dev.roomkeeper.presence.entity.LeaveReason;
-import dev.roomkeeper.presence.entity.PresenceSession;
+import dev.roomkeeper.stream.control.StreamBroker;
 
 /**
  * The {@code data} of presence events, built once as JSON text. The metadata is already a JSON object
- * and is embedded as is. {@link RedisPresenceStore}'s scripts build the same text in Lua from strings
+ * and is embedded as is. The Redis presence store's scripts build the same text in Lua from strings
  * quoted here ({@link #quote}), so both stores publish byte-identical events:
  * <pre>
  * presence.join   {"userId":U,"sessionId":S,"state":"online","joinedAt":ms,"meta":{..}}
@@ -16,7 +14,7 @@ import dev.roomkeeper.presence.entity.PresenceSession;
  * room.vacated    {"at":ms,"reason":R}
  * </pre>
  */
-final class PresenceEventData {
+public final class PresenceEventData {
 
     private PresenceEventData() {
     }
@@ -25,14 +23,14 @@ final class PresenceEventData {
      * Both stores refuse ids with a newline, as the engine refuses such rooms: the Redis store joins
      * them with newlines into hash fields and deadline members.
      */
-    static void requireIds(String room, String userId, String sessionId) {
-        RedisEngine.requireOneLine(room, "room");
-        RedisEngine.requireOneLine(userId, "userId");
-        RedisEngine.requireOneLine(sessionId, "sessionId");
+    public static void requireIds(String room, String userId, String sessionId) {
+        StreamBroker.requireOneLine(room, "room");
+        StreamBroker.requireOneLine(userId, "userId");
+        StreamBroker.requireOneLine(sessionId, "sessionId");
     }
 
     /** The data of a join or update event; {@code reason} only for SESSION_REMOVED, else null. */
-    static String of(ChangeKind kind, PresenceSession session, LeaveReason reason) {
+    public static String of(ChangeKind kind, PresenceSession session, LeaveReason reason) {
         if (kind == ChangeKind.USER_LEFT) {
             throw new IllegalArgumentException("a leave carries lastDisconnected: use left()");
         }
@@ -52,18 +50,18 @@ final class PresenceEventData {
     }
 
     /** The data of a {@code presence.leave}. */
-    static String left(PresenceSession session, LeaveReason reason, long lastDisconnected) {
+    public static String left(PresenceSession session, LeaveReason reason, long lastDisconnected) {
         return "{\"userId\":" + quote(session.userId()) + ",\"sessionId\":" + quote(session.sessionId())
                 + ",\"reason\":\"" + reason.wireName() + "\",\"lastDisconnected\":" + lastDisconnected + "}";
     }
 
     /** The data of a {@code room.occupied}: when the first user arrived. */
-    static String occupied(long at) {
+    public static String occupied(long at) {
         return "{\"at\":" + at + "}";
     }
 
     /** The data of a {@code room.vacated}: when, and why, the last user present left. */
-    static String vacated(LeaveReason reason, long at) {
+    public static String vacated(LeaveReason reason, long at) {
         return "{\"at\":" + at + ",\"reason\":\"" + reason.wireName() + "\"}";
     }
 
@@ -71,7 +69,7 @@ final class PresenceEventData {
      * A JSON string literal: quote, backslash and control characters (DEL included) escaped, everything
      * else as is. Never contains a raw newline, so quoted text can sit in newline-separated records.
      */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder json = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -1,6 +1,7 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.memory;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
@@ -19,33 +20,38 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The in-process engine: one node, nothing to install. Each room's counter and history sit behind
+ * The room stream in process: one node, nothing to install. Each room's counter and history sit behind
  * the room's own lock; listeners are called under that lock, so they see every room's events in seq
  * order and must only hand them on (never block).
+ * <p>
+ * The other in-process stores keep their per-room state behind the same lock ({@link #inRoom}) and publish
+ * through the {@link LockedRoom} it hands them, so that a change and the event announcing it are one step.
  */
-public class MemoryEngine implements Engine {
+public class MemoryStreamBroker implements StreamBroker {
 
-    private static final Logger LOG = Logger.getLogger(MemoryEngine.class.getName());
+    private static final Logger LOG = Logger.getLogger(MemoryStreamBroker.class.getName());
 
     private final EngineSettings settings;
     private final Map<String, RoomStream> streams = new ConcurrentHashMap<>();
     private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    public MemoryEngine(EngineSettings settings) {
+    public MemoryStreamBroker(EngineSettings settings) {
         this.settings = settings;
     }
 
     @Override
     public RoomEvent publish(String room, String type, String data) {
+        StreamBroker.requireOneLine(room, "room");
+        StreamBroker.requireOneLine(type, "type");
         return inRoom(room, locked -> locked.publish(type, data));
     }
 
     /**
      * Runs {@code step} holding the room's lock, the one every publish takes: a state change made there
      * and the events it publishes through {@link LockedRoom} are one atomic step, and listeners see
-     * them in seq order. The presence store keeps its per-room state behind this lock.
+     * them in seq order. The presence and keyed-state stores keep their per-room state behind this lock.
      */
-    <T> T inRoom(String room, Function<LockedRoom, T> step) {
+    public <T> T inRoom(String room, Function<LockedRoom, T> step) {
         while (true) {
             RoomStream stream = streams.computeIfAbsent(room, r -> new RoomStream());
             synchronized (stream) {
@@ -58,7 +64,7 @@ public class MemoryEngine implements Engine {
     }
 
     /** A room whose lock the caller holds; valid only inside {@link #inRoom}. */
-    final class LockedRoom {
+    public final class LockedRoom {
         private final String room;
         private final RoomStream stream;
 
@@ -68,7 +74,7 @@ public class MemoryEngine implements Engine {
         }
 
         /** Gives the event the room's next seq, keeps it in the history and hands it to every listener. */
-        RoomEvent publish(String type, String data) {
+        public RoomEvent publish(String type, String data) {
             long now = settings.clock().millis();
             RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now);
             stream.history.addLast(event);
@@ -85,7 +91,7 @@ public class MemoryEngine implements Engine {
             return event;
         }
 
-        StreamPosition position() {
+        public StreamPosition position() {
             return new StreamPosition(stream.epoch, stream.seq);
         }
     }
@@ -149,7 +155,7 @@ public class MemoryEngine implements Engine {
         return forgotten;
     }
 
-    EngineSettings settings() {
+    public EngineSettings settings() {
         return settings;
     }
 
@@ -158,17 +164,7 @@ public class MemoryEngine implements Engine {
         return streams.size();
     }
 
-    @Override
-    public String name() {
-        return "memory";
-    }
-
-    @Override
-    public boolean healthy() {
-        return true;
-    }
-
-    @Override
+    /** Stops delivering: the engine is closing. */
     public void close() {
         listeners.clear();
     }

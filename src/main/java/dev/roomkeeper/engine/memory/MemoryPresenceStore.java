@@ -1,12 +1,14 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.memory;
 
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.presence.entity.ChangeKind;
 import dev.roomkeeper.presence.entity.LeaveReason;
 import dev.roomkeeper.presence.entity.PresenceChange;
+import dev.roomkeeper.presence.entity.PresenceEventData;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import dev.roomkeeper.presence.entity.SessionState;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
 
@@ -26,8 +28,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Presence for one node, beside the {@link MemoryEngine}. A room's presence is kept behind the same
- * lock the engine publishes the room's events under ({@link MemoryEngine#inRoom}), so a change and its
+ * Presence for one node, beside the {@link MemoryStreamBroker}. A room's presence is kept behind the same
+ * lock the engine publishes the room's events under ({@link MemoryStreamBroker#inRoom}), so a change and its
  * event are one step and listeners see presence events in seq order.
  * <p>
  * Two indexes span rooms: every live session ordered by deadline, so {@link #expire} reads only the
@@ -40,7 +42,7 @@ public class MemoryPresenceStore implements PresenceStore {
     private static final Heartbeat EXTENDED = new Heartbeat(true, Optional.empty());
     private static final long CLEANUP_INTERVAL = Duration.ofMinutes(1).toMillis();
 
-    private final MemoryEngine engine;
+    private final MemoryStreamBroker engine;
     private final Clock clock;
     private final long idleTtl;
     /** Per room; an entry is read and written only under the room's lock. */
@@ -55,7 +57,7 @@ public class MemoryPresenceStore implements PresenceStore {
      * @param clock the engine's clock ({@code EngineSettings.clock()}): joinedAt and lastDisconnected
      *              are read from it
      */
-    public MemoryPresenceStore(MemoryEngine engine, Clock clock) {
+    public MemoryPresenceStore(MemoryStreamBroker engine, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.idleTtl = engine.settings().streamIdleTtl().toMillis();
@@ -301,7 +303,7 @@ public class MemoryPresenceStore implements PresenceStore {
         presence.present = presence.users.size();
     }
 
-    private PresenceChange end(MemoryEngine.LockedRoom locked, String room, RoomPresence presence,
+    private PresenceChange end(MemoryStreamBroker.LockedRoom locked, String room, RoomPresence presence,
                                PresenceSession session, LeaveReason reason) {
         Map<String, PresenceSession> sessions = presence.users.get(session.userId());
         sessions.remove(session.sessionId());
@@ -325,7 +327,7 @@ public class MemoryPresenceStore implements PresenceStore {
         return left;
     }
 
-    private static PresenceChange publish(MemoryEngine.LockedRoom locked, ChangeKind kind, PresenceSession session,
+    private static PresenceChange publish(MemoryStreamBroker.LockedRoom locked, ChangeKind kind, PresenceSession session,
                                           LeaveReason reason) {
         RoomEvent event = locked.publish(kind.eventType(), PresenceEventData.of(kind, session, reason));
         return new PresenceChange(event.room(), session.userId(), session, kind, reason, event);
@@ -380,12 +382,12 @@ public class MemoryPresenceStore implements PresenceStore {
     }
 
     private static void requireOneLine(String value, String what) {
-        RedisEngine.requireOneLine(value, what);
+        StreamBroker.requireOneLine(value, what);
     }
 
     @FunctionalInterface
     private interface SessionStep {
-        Optional<PresenceChange> apply(MemoryEngine.LockedRoom locked, RoomPresence presence, PresenceSession session);
+        Optional<PresenceChange> apply(MemoryStreamBroker.LockedRoom locked, RoomPresence presence, PresenceSession session);
     }
 
     /** One room's presence; touched only under the room's lock. */

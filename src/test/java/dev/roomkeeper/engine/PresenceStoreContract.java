@@ -1,6 +1,8 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine;
 
+import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.presence.control.PresenceStore.Heartbeat;
 import dev.roomkeeper.presence.entity.ChangeKind;
@@ -53,21 +55,24 @@ import static org.junit.jupiter.api.Assertions.fail;
  * an engine and the store beside it. Nodes opened by one test share their backing store, as the nodes
  * of one cluster do (for the in-process store, every "node" is the same one).
  */
-abstract class PresenceStoreContract {
+public abstract class PresenceStoreContract {
 
     private static final Logger LOG = Logger.getLogger(PresenceStoreContract.class.getName());
 
-    static final int HISTORY = 10_000;
-    static final String ANN = "{\"displayName\":\"Ann\"}";
-    static final String ANNE = "{\"displayName\":\"Anne\"}";
+    protected static final int HISTORY = 10_000;
+    protected static final String ANN = "{\"displayName\":\"Ann\"}";
+    protected static final String ANNE = "{\"displayName\":\"Anne\"}";
 
     protected MutableClock clock;
     protected Node node;
     protected PresenceStore store;
-    protected Engine engine;
+    protected StreamBroker engine;
 
-    /** An engine and its presence store. */
-    protected record Node(Engine engine, PresenceStore store) {
+    /** A node's room stream and its presence store. */
+    protected record Node(StreamBroker engine, PresenceStore store) {
+        public Node(Engine backend) {
+            this(backend.stream(), backend.presence());
+        }
     }
 
     /** A node sharing the backing store of every node this test opened before. */
@@ -520,7 +525,7 @@ abstract class PresenceStoreContract {
         });
         PresenceChange joined = store.join(r, "ann", "tab-1", ANN, in(30)).orElseThrow();
         PresenceChange left = store.leave(r, "ann", "tab-1", LeaveReason.LEFT).orElseThrow();
-        EngineContract.awaitTrue(() -> seen.size() >= 4, "all delivered");
+        StreamBrokerContract.awaitTrue(() -> seen.size() >= 4, "all delivered");
         assertEquals(List.of(joined.event(), joined.occupancy(), left.event(), left.occupancy()), List.copyOf(seen));
     }
 
@@ -878,7 +883,7 @@ abstract class PresenceStoreContract {
         }
     }
 
-    static void assertJoinsAndLeavesAlternate(List<RoomEvent> events) {
+    protected static void assertJoinsAndLeavesAlternate(List<RoomEvent> events) {
         Map<String, String> last = new HashMap<>();
         for (RoomEvent e : events) {
             if (e.type().equals("presence.join") || e.type().equals("presence.leave")) {
@@ -909,11 +914,11 @@ abstract class PresenceStoreContract {
         return "room-" + UUID.randomUUID();
     }
 
-    static ChangeKind kind(Optional<PresenceChange> change) {
+    protected static ChangeKind kind(Optional<PresenceChange> change) {
         return change.orElseThrow(() -> new AssertionError("no change")).kind();
     }
 
-    static JsonObject json(String text) {
+    protected static JsonObject json(String text) {
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         }

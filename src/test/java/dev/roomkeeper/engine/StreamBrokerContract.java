@@ -1,6 +1,8 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine;
 
+import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.testing.MutableClock;
@@ -31,20 +33,28 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What every engine promises. Each engine's test extends this and says how to make one.
+ * What every engine's room stream promises. Each engine's test extends this and says how to make an engine.
  */
-abstract class EngineContract {
+public abstract class StreamBrokerContract {
 
-    static final int HISTORY = 20;
+    protected static final int HISTORY = 20;
 
     protected MutableClock clock;
-    protected Engine engine;
+    /** The first node's room stream. */
+    protected StreamBroker engine;
+    /** The first node's engine. */
+    protected Engine backend;
     protected final List<Engine> opened = new ArrayList<>();
 
     /** A new engine; engines made by one test share their backing store, as nodes of one cluster do. */
     protected abstract Engine newEngine(EngineSettings settings);
 
-    protected Engine open() {
+    /** Another node's room stream. */
+    protected StreamBroker open() {
+        return openEngine().stream();
+    }
+
+    protected Engine openEngine() {
         Engine e = newEngine(new EngineSettings(HISTORY, Duration.ofMinutes(5), Duration.ofHours(1), clock));
         opened.add(e);
         return e;
@@ -55,9 +65,10 @@ abstract class EngineContract {
     }
 
     @BeforeEach
-    void openEngine() {
+    void openFirstNode() {
         clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        engine = open();
+        backend = openEngine();
+        engine = backend.stream();
     }
 
     @AfterEach

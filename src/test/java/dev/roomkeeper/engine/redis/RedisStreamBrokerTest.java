@@ -1,7 +1,10 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.redis;
 
+import dev.roomkeeper.engine.StreamBrokerContract;
+import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import org.junit.jupiter.api.AfterAll;
@@ -39,10 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine contract and the Redis engine's own promises, against a real redis-server. */
-class RedisEngineTest extends EngineContract {
+/** The stream contract and the Redis stream's own promises, against a real redis-server. */
+class RedisStreamBrokerTest extends StreamBrokerContract {
 
-    private static final Logger LOG = Logger.getLogger(RedisEngineTest.class.getName());
+    private static final Logger LOG = Logger.getLogger(RedisStreamBrokerTest.class.getName());
     private static final ThreadFactory DAEMONS = r -> {
         Thread t = new Thread(r);
         t.setDaemon(true);
@@ -79,8 +82,8 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void twoNodesShareSeqAndEachDeliversEveryEventOnceInOrder() throws Exception {
-        RedisEngine a = (RedisEngine) engine;
-        RedisEngine b = (RedisEngine) open();
+        RedisStreamBroker a = (RedisStreamBroker) engine;
+        RedisStreamBroker b = (RedisStreamBroker) open();
         String r = room();
         List<Long> seenByA = collectSeqs(a, r);
         List<Long> seenByB = collectSeqs(b, r);
@@ -113,7 +116,7 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void subscriberReconnectsAndFillsTheGap() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
         publish(node, r, 5);
@@ -125,7 +128,7 @@ class RedisEngineTest extends EngineContract {
         // the subscriber waits FIRST_BACKOFF before reconnecting: these are published while it is away
         publish(node, r, 10);
         awaitTrue(() -> node.reconnects() >= 1 && seen.size() >= 15, "reconnected and caught up");
-        awaitTrue(node::healthy, "healthy again");
+        awaitTrue(backend::healthy, "healthy again");
         publish(node, r, 5);
         awaitTrue(() -> seen.size() >= 20, "events after the reconnect");
 
@@ -136,7 +139,7 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void eventMissedOnTheChannelIsDeliveredFromHistoryBeforeTheNextOne() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
         publish(node, r, 3);
@@ -152,7 +155,7 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void gapLongerThanTheHistoryDeliversWhatIsLeft() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
         publish(node, r, 3);
@@ -170,8 +173,8 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void exactlyOnePublishPerEvent() throws Exception {
-        RedisEngine a = (RedisEngine) engine;
-        RedisEngine b = (RedisEngine) open();
+        RedisStreamBroker a = (RedisStreamBroker) engine;
+        RedisStreamBroker b = (RedisStreamBroker) open();
         String r = room();
         List<Long> seenByA = collectSeqs(a, r);
         List<Long> seenByB = collectSeqs(b, r);
@@ -224,7 +227,7 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void flushedRedisStartsANewEpochAndOldReplaysAreNotRecovered() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
         publish(node, r, 3);
@@ -250,8 +253,8 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void everyNodeSeesTheSameLastEventAndAReleaseDeletesOnlyTheRoomsStreamKeys() {
-        RedisEngine a = (RedisEngine) engine;
-        RedisEngine b = (RedisEngine) open();
+        RedisStreamBroker a = (RedisStreamBroker) engine;
+        RedisStreamBroker b = (RedisStreamBroker) open();
         String r = room();
         String other = room();
         String prefix = redisSettings(port, Duration.ofSeconds(2)).keyPrefix();
@@ -305,7 +308,7 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void idleRoomsAreForgottenByTheDeliveryTracker() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         String first = room();
         String second = room();
         node.publish(first, "t", "{}");
@@ -318,10 +321,10 @@ class RedisEngineTest extends EngineContract {
 
     @Test
     void healthReflectsTheSubscriberAndClose() {
-        assertTrue(engine.healthy());
-        assertEquals("redis", engine.name());
-        engine.close();
-        assertFalse(engine.healthy());
+        assertTrue(backend.healthy());
+        assertEquals("redis", backend.name());
+        backend.close();
+        assertFalse(backend.healthy());
     }
 
     @Test
@@ -339,7 +342,7 @@ class RedisEngineTest extends EngineContract {
     @Test
     @EnabledIfSystemProperty(named = "roomkeeper.bench", matches = "true")
     void publishThroughput() throws Exception {
-        RedisEngine node = (RedisEngine) engine;
+        RedisStreamBroker node = (RedisStreamBroker) engine;
         for (int threads : new int[] {1, 4, 8}) {
             int each = 20_000 / threads;
             List<String> rooms = new ArrayList<>();
@@ -367,7 +370,7 @@ class RedisEngineTest extends EngineContract {
         }
     }
 
-    private static List<Long> collectSeqs(Engine engine, String room) {
+    private static List<Long> collectSeqs(StreamBroker engine, String room) {
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         Consumer<RoomEvent> listener = e -> {
             if (e.room().equals(room)) {
@@ -378,7 +381,7 @@ class RedisEngineTest extends EngineContract {
         return seen;
     }
 
-    private static void publish(Engine engine, String room, int count) {
+    private static void publish(StreamBroker engine, String room, int count) {
         for (int i = 0; i < count; i++) {
             engine.publish(room, "t", "{}");
         }

@@ -1,4 +1,4 @@
-package dev.roomkeeper.engine.control;
+package dev.roomkeeper.engine.redis;
 
 import dev.roomkeeper.stream.entity.RoomEvent;
 
