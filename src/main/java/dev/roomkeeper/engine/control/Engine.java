@@ -1,5 +1,6 @@
 package dev.roomkeeper.engine.control;
 
+import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.stream.control.StreamBroker;
@@ -24,6 +25,9 @@ public interface Engine extends AutoCloseable {
 
     /** Presence sessions (presence's port), kept beside the streams they publish on. */
     PresenceStore presence();
+
+    /** Keyed room state (the keyed-state primitive's port), kept beside the streams it publishes on. */
+    KeyedStateStore keyedState();
 
     /** True when the backend can publish and deliver right now. */
     boolean healthy();

@@ -4,6 +4,7 @@ import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
 import dev.roomkeeper.engine.memory.MemoryEngine;
 import dev.roomkeeper.engine.redis.RedisEngine;
+import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.stream.control.StreamBroker;
@@ -111,6 +112,13 @@ public class EngineProducer {
     @ApplicationScoped
     PresenceStore presence(Engine engine) {
         return engine.presence();
+    }
+
+    /** Keyed room state lives beside the streams too: a change and its event are one atomic step. */
+    @Produces
+    @ApplicationScoped
+    KeyedStateStore keyedState(Engine engine) {
+        return engine.keyedState();
     }
 
     private Engine createEngine() {

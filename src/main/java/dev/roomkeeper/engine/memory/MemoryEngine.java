@@ -2,6 +2,7 @@ package dev.roomkeeper.engine.memory;
 
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
+import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.stream.control.StreamBroker;
@@ -15,10 +16,12 @@ public class MemoryEngine implements Engine {
 
     private final MemoryStreamBroker stream;
     private final MemoryPresenceStore presence;
+    private final MemoryKeyedStateStore keyedState;
 
     public MemoryEngine(EngineSettings settings) {
         this.stream = new MemoryStreamBroker(settings);
         this.presence = new MemoryPresenceStore(stream, settings.clock());
+        this.keyedState = new MemoryKeyedStateStore(stream, settings.clock());
     }
 
     @Override
@@ -34,6 +37,11 @@ public class MemoryEngine implements Engine {
     @Override
     public PresenceStore presence() {
         return presence;
+    }
+
+    @Override
+    public KeyedStateStore keyedState() {
+        return keyedState;
     }
 
     @Override

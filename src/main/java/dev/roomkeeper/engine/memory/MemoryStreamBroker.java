@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -89,6 +90,14 @@ public class MemoryStreamBroker implements StreamBroker {
                 }
             }
             return event;
+        }
+
+        /**
+         * Publishes an event whose data names its own seq (a key's version): {@code data} gets the seq the event
+         * will have.
+         */
+        public RoomEvent publish(String type, LongFunction<String> data) {
+            return publish(type, data.apply(stream.seq + 1));
         }
 
         public StreamPosition position() {

@@ -3,6 +3,7 @@ package dev.roomkeeper.engine.redis;
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.stream.control.StreamBroker;
@@ -20,6 +21,7 @@ public class RedisEngine implements Engine {
     private final RedisClient client;
     private final RedisStreamBroker stream;
     private final RedisPresenceStore presence;
+    private final RedisKeyedStateStore keyedState;
 
     /**
      * Connects, and starts the subscriber on a thread from {@code threadFactory}. An unreachable Redis does not
@@ -29,6 +31,7 @@ public class RedisEngine implements Engine {
         this.client = new RedisClient(settings, redis);
         this.stream = new RedisStreamBroker(client, threadFactory);
         this.presence = new RedisPresenceStore(client);
+        this.keyedState = new RedisKeyedStateStore(client);
     }
 
     @Override
@@ -44,6 +47,11 @@ public class RedisEngine implements Engine {
     @Override
     public PresenceStore presence() {
         return presence;
+    }
+
+    @Override
+    public KeyedStateStore keyedState() {
+        return keyedState;
     }
 
     /** True when Redis answers a PING and the subscriber is subscribed right now. */

@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.entity;
 
+import dev.roomkeeper.platform.entity.JsonString;
 import dev.roomkeeper.stream.control.StreamBroker;
 
 /**
@@ -65,31 +66,8 @@ public final class PresenceEventData {
         return "{\"at\":" + at + ",\"reason\":\"" + reason.wireName() + "\"}";
     }
 
-    /**
-     * A JSON string literal: quote, backslash and control characters (DEL included) escaped, everything
-     * else as is. Never contains a raw newline, so quoted text can sit in newline-separated records.
-     */
+    /** A JSON string literal ({@link JsonString#quote}). */
     public static String quote(String text) {
-        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                case '\b' -> json.append("\\b");
-                case '\f' -> json.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"').toString();
+        return JsonString.quote(text);
     }
 }

@@ -37,7 +37,7 @@ class OperationsIT {
 
     /** Every periodic job a node runs, as liveness and the job metrics name them. */
     static final List<String> JOBS = List.of("presence-sweep", "idle-room-sweep", "activity-flush", "attendance-flush",
-            "idle-stream-sweep", "sse-keep-alive", "sse-sweep", "socket-sweep");
+            "idle-stream-sweep", "keyed-state-sweep", "sse-keep-alive", "sse-sweep", "socket-sweep");
 
     @Test
     void readinessNamesTheDatabaseAndTheEngine() {

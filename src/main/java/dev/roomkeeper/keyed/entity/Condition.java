@@ -1,0 +1,60 @@
+package dev.roomkeeper.keyed.entity;
+
+/**
+ * When a write applies.
+ *
+ * @param kind    what is required of the key
+ * @param version for {@link Kind#IF_VERSION}: the version the key must have now; else 0
+ */
+public record Condition(Kind kind, long version) {
+
+    private static final Condition ALWAYS = new Condition(Kind.ALWAYS, 0);
+    private static final Condition IF_ABSENT = new Condition(Kind.IF_ABSENT, 0);
+    private static final Condition IF_PRESENT = new Condition(Kind.IF_PRESENT, 0);
+
+    public enum Kind {
+        /** unconditional: the last write wins */
+        ALWAYS,
+        /** only when the key does not exist (set-if-new) */
+        IF_ABSENT,
+        /** only when the key exists */
+        IF_PRESENT,
+        /** only when the key exists with exactly this version (compare-and-set) */
+        IF_VERSION
+    }
+
+    public Condition {
+        if (kind == null) {
+            throw new IllegalArgumentException("kind is required");
+        }
+        if (kind == Kind.IF_VERSION ? version < 1 : version != 0) {
+            throw new IllegalArgumentException("a version goes with IF_VERSION only, and is at least 1");
+        }
+    }
+
+    public static Condition always() {
+        return ALWAYS;
+    }
+
+    public static Condition ifAbsent() {
+        return IF_ABSENT;
+    }
+
+    public static Condition ifPresent() {
+        return IF_PRESENT;
+    }
+
+    public static Condition ifVersion(long version) {
+        return new Condition(Kind.IF_VERSION, version);
+    }
+
+    /** Whether a key that is {@code current} (null: absent) satisfies this condition. */
+    public boolean holds(KeyedEntry current) {
+        return switch (kind) {
+            case ALWAYS -> true;
+            case IF_ABSENT -> current == null;
+            case IF_PRESENT -> current != null;
+            case IF_VERSION -> current != null && current.version() == version;
+        };
+    }
+}
