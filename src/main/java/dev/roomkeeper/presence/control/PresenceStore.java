@@ -3,6 +3,7 @@ package dev.roomkeeper.presence.control;
 import dev.roomkeeper.presence.entity.LeaveReason;
 import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
+import dev.roomkeeper.rooms.control.Occupancy;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * carries it as {@link PresenceChange#occupancy()}. So occupied and vacated strictly alternate on a room's
  * stream, and always agree with whether its presence is empty.
  */
-public interface PresenceStore {
+public interface PresenceStore extends Occupancy {
 
     /**
      * Starts or refreshes a session. New session: {@code USER_JOINED} when it is the user's first in the
@@ -72,10 +73,8 @@ public interface PresenceStore {
     /** The room's presence with the stream seq it is valid at. */
     PresenceSnapshot snapshot(String room);
 
-    /**
-     * How many users are present in the room (reconnecting sessions count): 0 means unoccupied. Cheap (one
-     * {@code HLEN} on Redis, a field read in memory) and creates nothing for rooms nobody is in.
-     */
+    /** Presence answers the room lifecycle's {@link Occupancy}: users present, from the same store. */
+    @Override
     int usersPresent(String room);
 
     /**

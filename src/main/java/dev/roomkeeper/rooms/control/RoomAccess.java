@@ -4,12 +4,11 @@ import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
+import dev.roomkeeper.rooms.entity.AccessChange;
 import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.RoomState;
-import dev.roomkeeper.stream.control.Hub;
-import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +16,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import jakarta.json.JsonReader;
-import jakarta.json.spi.JsonProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +32,8 @@ import java.util.function.Supplier;
  * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
  * subscribe, so rooms and memberships are cached for {@code roomkeeper.rooms.access-cache-ttl}
  * (default 5 s; zero turns the cache off). Changes made on this node drop their entries once committed;
- * every node, this one included, drops them again when the room event announcing the change
- * ({@code member.added}, {@code member.role-changed}, {@code member.removed}, {@code room.closed})
- * arrives, before the event reaches any client. The TTL bounds staleness only when such an event is lost.
+ * every node, this one included, drops them again when the change reaches it as an {@link AccessChange}
+ * (fired when the room event announcing it arrives, before the event reaches any client). The TTL bounds staleness only when such an event is lost.
  * <p>
  * A room's memberships are read in one query and cached together while the room has at most
  * {@value #ROOM_MEMBERS_CACHED} members, so that a room's users cost one lookup per TTL rather than one
@@ -50,8 +45,6 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class RoomAccess {
-    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Beyond this many entries, expired ones are swept, and everything is dropped if that is not enough. */
     static final int MAX_ENTRIES = 10_000;
@@ -65,9 +58,6 @@ public class RoomAccess {
 
     @Inject
     Memberships memberships;
-
-    @Inject
-    Hub hub;
 
     @Inject
     Meters metrics;
@@ -90,7 +80,6 @@ public class RoomAccess {
     @PostConstruct
     void init() {
         countCache();
-        hub.beforeDelivery(this::onRoomEvent);
     }
 
     void countCache() {
@@ -167,25 +156,14 @@ public class RoomAccess {
     }
 
     /**
-     * Drops what this node cached about a membership or a room when the event announcing its change
-     * arrives from the room's stream, whichever node made the change.
+     * Drops what this node cached about a membership or a room when the change reaches this node (whichever node
+     * made it), before the event announcing it is delivered to anyone here.
      */
-    void onRoomEvent(RoomEvent event) {
-        switch (event.type()) {
-            case "member.added", "member.role-changed", "member.removed" -> {
-                String userId;
-                try (JsonReader reader = JSON.createReader(new StringReader(event.data()))) {
-                    userId = reader.readObject().getString("userId", null);
-                }
-                if (userId != null) {
-                    forgetMember(event.room(), userId);
-                }
-            }
-            // the event names the room by id; the entries under its slug hold the same id
-            case "room.closed" -> forgetRoom(event.room(), null);
-            default -> {
-                // not about access
-            }
+    void onAccessChange(@Observes AccessChange change) {
+        if (change.kind() == AccessChange.Kind.ROOM_CLOSED) {
+            forgetRoom(change.roomId(), null); // the entries under its slug hold the same id
+        } else {
+            forgetMember(change.roomId(), change.userId());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.roomkeeper.rooms.control;
 
-import dev.roomkeeper.presence.control.PresenceStore;
 import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.rooms.entity.Room;
 import dev.roomkeeper.rooms.entity.RoomActivityResponse;
@@ -31,7 +30,7 @@ import java.util.logging.Logger;
  *     <li>this node's touches not flushed yet ({@link RoomTouches});</li>
  *     <li>the time of the room's latest event on its stream ({@link StreamBroker#lastEventAt}, shared by every
  *     node on Redis);</li>
- *     <li>now, while anyone is present ({@link PresenceStore#usersPresent}, shared by every node on Redis).</li>
+ *     <li>now, while anyone is present ({@link Occupancy#usersPresent}, shared by every node on Redis).</li>
  * </ol>
  * The first two are free; the last two cost a round trip each on Redis, so {@link #idle(Room)} asks them
  * only when the first two already say idle. Activity is reported with {@link #touch} (events published
@@ -53,7 +52,7 @@ public class RoomActivity {
     StreamBroker stream;
 
     @Inject
-    PresenceStore presence;
+    Occupancy presence;
 
     @Inject
     RoomTouches touches;

@@ -20,7 +20,9 @@ import java.util.logging.Logger;
 /**
  * Puts committed room changes on the room's event stream: {@code room.closed}, {@code member.added},
  * {@code member.role-changed} and {@code member.removed}. Runs after {@link RoomAccess} has dropped its
- * stale entries, so a client reacting to an event is judged on the new state.
+ * stale entries, so a client reacting to an event is judged on the new state. Every node turns these events
+ * into the typed {@code AccessChange} ({@link AccessChanges}). Once every feature has followed a close, the
+ * closed room's stream is released ({@link RoomChange#RELEASE}).
  */
 @ApplicationScoped
 public class RoomChangePublisher {
@@ -29,6 +31,11 @@ public class RoomChangePublisher {
 
 
     private static final Logger LOG = Logger.getLogger(RoomChangePublisher.class.getName());
+
+    static final String ROOM_CLOSED = "room.closed";
+    static final String MEMBER_ADDED = "member.added";
+    static final String MEMBER_ROLE_CHANGED = "member.role-changed";
+    static final String MEMBER_REMOVED = "member.removed";
 
     @Inject
     RoomEvents events;
@@ -45,6 +52,21 @@ public class RoomChangePublisher {
         });
     }
 
+    /**
+     * Releases a closed room's stream after everything about the closing was published: {@code room.closed},
+     * presence's leaves and {@code room.vacated}, and whatever other features publish when they clean up.
+     */
+    void onClosed(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.RELEASE) RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            try {
+                events.release(closed.roomId());
+            } catch (RuntimeException e) {
+                // the stream's keys expire on their own after the idle TTL
+                LOG.log(Level.WARNING, e, () -> "could not release the stream of closed room " + closed.roomId());
+            }
+        }
+    }
+
     /** The stream event announcing a change, if it is announced at all (creation is not: nobody listens yet). */
     static Optional<StreamEvent> eventFor(RoomChange change) {
         if (change instanceof RoomChange.Closed closed) {
@@ -57,17 +79,17 @@ public class RoomChangePublisher {
             data.add("closedAt", closed.closedAt().toString());
             // members learn whether an admin or the idle sweep closed it, never which admin
             data.add("closedBy", Room.CLOSED_BY_IDLE_SWEEP.equals(closed.closedBy()) ? closed.closedBy() : "admin");
-            return Optional.of(new StreamEvent("room.closed", data.build()));
+            return Optional.of(new StreamEvent(ROOM_CLOSED, data.build()));
         }
         if (change instanceof RoomChange.MemberAdded added) {
-            return Optional.of(new StreamEvent("member.added", member(added.userId(), added.role().wireName())));
+            return Optional.of(new StreamEvent(MEMBER_ADDED, member(added.userId(), added.role().wireName())));
         }
         if (change instanceof RoomChange.MemberRoleChanged changed) {
-            return Optional.of(new StreamEvent("member.role-changed",
+            return Optional.of(new StreamEvent(MEMBER_ROLE_CHANGED,
                     member(changed.userId(), changed.role().wireName())));
         }
         if (change instanceof RoomChange.MemberRemoved removed) {
-            return Optional.of(new StreamEvent("member.removed", member(removed.userId(), removed.role().wireName())));
+            return Optional.of(new StreamEvent(MEMBER_REMOVED, member(removed.userId(), removed.role().wireName())));
         }
         return Optional.empty();
     }

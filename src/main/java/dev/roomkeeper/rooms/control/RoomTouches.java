@@ -4,6 +4,7 @@ import dev.roomkeeper.platform.control.Job;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.rooms.entity.RoomChange;
+import dev.roomkeeper.stream.entity.RoomTouched;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,6 +80,11 @@ public class RoomTouches {
     /** How often the flusher runs. */
     public Duration flushInterval() {
         return flushInterval;
+    }
+
+    /** Activity another feature saw on this node (an event published, a session kept alive). */
+    void onTouched(@Observes RoomTouched touched) {
+        touch(touched.roomId(), touched.at());
     }
 
     /** Records activity in a room at {@code atMillis}; an earlier touch than the one pending changes nothing. */

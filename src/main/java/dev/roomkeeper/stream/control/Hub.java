@@ -30,7 +30,6 @@ public class Hub {
 
     private final Map<String, Set<RoomSubscription>> rooms = new ConcurrentHashMap<>();
     private final java.util.List<Consumer<RoomEvent>> beforeDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<Consumer<RoomEvent>> afterDelivery = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private Meters.Counter delivered;
     private Meters.Counter received;
@@ -84,18 +83,11 @@ public class Hub {
     /**
      * Runs {@code observer} on this node for every event of every room, before the event is offered to
      * the room's local subscriptions (so a cache the event makes stale is dropped before any client can
-     * react to it). The observer must only update memory, never block.
+     * react to it, and a subscription that must end after the event is told so before it gets it). The
+     * observer must only update memory, never block.
      */
     public void beforeDelivery(Consumer<RoomEvent> observer) {
         beforeDelivery.add(observer);
-    }
-
-    /**
-     * Runs {@code observer} on this node for every event of every room, after the event was offered to
-     * the room's local subscriptions (so an access change takes effect after the event announcing it).
-     */
-    public void afterDelivery(Consumer<RoomEvent> observer) {
-        afterDelivery.add(observer);
     }
 
     /** This node's subscriptions of a room. */
@@ -122,7 +114,6 @@ public class Hub {
             }
             delivered.inc(n);
         }
-        runObservers(afterDelivery, event, "after");
     }
 
     private static void runObservers(java.util.List<Consumer<RoomEvent>> observers, RoomEvent event, String when) {

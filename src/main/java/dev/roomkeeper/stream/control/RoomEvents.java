@@ -2,13 +2,10 @@ package dev.roomkeeper.stream.control;
 
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
-import dev.roomkeeper.rooms.control.RoomActivity;
-import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.stream.entity.RoomEvent;
-import jakarta.annotation.Priority;
+import dev.roomkeeper.stream.entity.RoomTouched;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
@@ -20,8 +17,7 @@ import java.util.logging.Logger;
 /**
  * The one API through which features put changes on a room's event stream. Transports (WebSocket,
  * SSE) only deliver what comes out of it; they know nothing of the features. Every event published here
- * counts as activity in its room. A closed room's stream is released once every feature has followed the
- * closing ({@link RoomChange#RELEASE}).
+ * counts as activity in its room ({@link RoomTouched}).
  */
 @ApplicationScoped
 public class RoomEvents {
@@ -32,7 +28,7 @@ public class RoomEvents {
     StreamBroker engine;
 
     @Inject
-    RoomActivity activity;
+    Event<RoomTouched> touched;
 
     @Inject
     Meters metrics;
@@ -66,7 +62,7 @@ public class RoomEvents {
      */
     public void published(RoomEvent event) {
         published.computeIfAbsent(event.type(), t -> metrics.counter("roomkeeper.events.published", "type", t)).inc();
-        activity.touch(event.room(), event.time());
+        touched.fire(new RoomTouched(event.room(), event.time()));
     }
 
     /**
@@ -83,17 +79,10 @@ public class RoomEvents {
     }
 
     /**
-     * Releases a closed room's stream after everything about the closing was published: {@code room.closed},
-     * presence's leaves and {@code room.vacated}, and whatever other features publish when they clean up.
+     * Forgets a room's stream (counter, epoch, history): for closed rooms, once everything about the closing was
+     * published. A later publish would start a new stream.
      */
-    void onClosed(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.RELEASE) RoomChange change) {
-        if (change instanceof RoomChange.Closed closed) {
-            try {
-                engine.release(closed.roomId());
-            } catch (RuntimeException e) {
-                // the stream's keys expire on their own after the idle TTL
-                LOG.log(Level.WARNING, e, () -> "could not release the stream of closed room " + closed.roomId());
-            }
-        }
+    public void release(String roomId) {
+        engine.release(roomId);
     }
 }

@@ -22,6 +22,9 @@ public final class RoomSubscription {
     private List<RoomEvent> buffer = new ArrayList<>();
     private long lastSeq;
     private String epoch;
+    /** The subscription ends once it has delivered this seq (Long.MAX_VALUE: not to end); then {@link #onEnd} runs. */
+    private long endAfter = Long.MAX_VALUE;
+    private Runnable onEnd;
 
     public RoomSubscription(String room, EventSink sink, StreamBroker engine) {
         this.room = room;
@@ -76,6 +79,9 @@ public final class RoomSubscription {
         for (RoomEvent e : pending) {
             accept(new OutboundEvent(e), false);
         }
+        if (!closed && lastSeq >= endAfter) {
+            end(onEnd); // told to end at an event this subscription started after
+        }
         return replay;
     }
 
@@ -93,6 +99,30 @@ public final class RoomSubscription {
 
     public synchronized void close() {
         closed = true;
+    }
+
+    /**
+     * Ends the subscription right after it delivers the event {@code seq} (the event announcing why, such as a
+     * member's removal), or at once when it already has: then no later event is sent and {@code onEnd} runs,
+     * once, still in seq order with the events (so a frame it queues follows the announcing event).
+     */
+    public synchronized void endAfter(long seq, Runnable onEnd) {
+        if (closed) {
+            return;
+        }
+        if (started && lastSeq >= seq) {
+            end(onEnd);
+            return;
+        }
+        if (seq < endAfter) {
+            endAfter = seq;
+            this.onEnd = onEnd;
+        }
+    }
+
+    private void end(Runnable then) {
+        closed = true;
+        then.run();
     }
 
     public synchronized long lastSeq() {
@@ -141,6 +171,8 @@ public final class RoomSubscription {
         lastSeq = event.event().seq();
         if (!sink.send(event)) {
             closed = true;
+        } else if (lastSeq >= endAfter) {
+            end(onEnd);
         }
     }
 }

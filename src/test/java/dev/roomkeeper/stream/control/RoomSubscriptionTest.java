@@ -142,21 +142,46 @@ class RoomSubscriptionTest {
     }
 
     @Test
-    void rateLimiterAllowsTheBurstThenRefillsAtTheRate() {
-        long t = 0;
-        RateLimiter limiter = new RateLimiter(10, 3, t);
-        assertTrue(limiter.tryAcquire(t));
-        assertTrue(limiter.tryAcquire(t));
-        assertTrue(limiter.tryAcquire(t));
-        assertFalse(limiter.tryAcquire(t));
-        t += 100_000_000L; // 100 ms: one token at 10/s
-        assertTrue(limiter.tryAcquire(t));
-        assertFalse(limiter.tryAcquire(t));
-        t += 10_000_000_000L; // long idle: capped at the burst
-        for (int i = 0; i < 3; i++) {
-            assertTrue(limiter.tryAcquire(t));
-        }
-        assertFalse(limiter.tryAcquire(t));
+    void toldToEndAfterAnEventItSendsThatEventThenEndsOnceAndSendsNothingMore() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> { });
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        subscription.endAfter(3, () -> sink.log.add("ended"));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "member.removed", "{}")));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        subscription.endAfter(3, () -> sink.log.add("ended again"));
+        assertEquals(List.of("1", "2", "3", "ended"), sink.log);
+    }
+
+    @Test
+    void toldToEndAfterAnEventItAlreadySentItEndsAtOnce() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> { });
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        subscription.endAfter(1, () -> sink.log.add("ended"));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("1", "2", "ended"), sink.log);
+    }
+
+    @Test
+    void toldToEndBeforeItStartedItEndsAfterTheAnnouncingEventOfItsReplay() {
+        publish(4);
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.endAfter(3, () -> sink.log.add("ended"));
+        subscription.start(1L, null, r -> sink.log.add("ack"));
+        assertEquals(List.of("ack", "2", "3", "ended"), sink.log);
+    }
+
+    @Test
+    void toldToEndAtAnEventBeforeItsStartItEndsRightAfterTheAck() {
+        publish(4);
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.endAfter(2, () -> sink.log.add("ended"));
+        subscription.start(null, null, r -> sink.log.add("ack"));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        assertEquals(List.of("ack", "ended"), sink.log);
     }
 
     private void publish(int n) {

@@ -1,0 +1,188 @@
+package dev.roomkeeper.presence.boundary;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.presence.control.PresenceRegistry;
+import dev.roomkeeper.presence.entity.Joined;
+import dev.roomkeeper.rooms.control.RoomAccess;
+import dev.roomkeeper.transport.control.FrameHandler;
+import dev.roomkeeper.transport.control.SocketConnection;
+import dev.roomkeeper.transport.entity.ClientFrame;
+import dev.roomkeeper.transport.entity.FrameException;
+import dev.roomkeeper.transport.entity.Reply;
+import dev.roomkeeper.transport.entity.SocketClosed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Presence over the socket: the frame types {@code presence.join}, {@code .heartbeat}, {@code .update},
+ * {@code .leave}. Remembers which sessions each socket carries, so a clean close ends them and a dropped socket
+ * leaves them reconnecting for the grace period ({@link SocketClosed}).
+ */
+@ApplicationScoped
+public class PresenceHandler implements FrameHandler {
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+
+    private static final int MAX_ROOM_REF = 128;
+
+    @Inject
+    PresenceRegistry registry;
+
+    @Inject
+    RoomAccess access;
+
+    /** One session carried by a socket. */
+    record Binding(String roomId, String slug, String userId, String sessionId, Duration interval, String connectionId) {
+    }
+
+    /** connection id → its sessions, keyed by room + session id */
+    private final Map<String, Map<String, Binding>> bySocket = new ConcurrentHashMap<>();
+    /** room + session id → the socket that carries it now (a resumed session moves sockets) */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+    @Override
+    public Set<String> types() {
+        return Set.of("presence.join", "presence.heartbeat", "presence.update", "presence.leave");
+    }
+
+    @Override
+    public Reply handle(SocketConnection connection, ClientFrame frame) {
+        Caller caller = connection.caller();
+        String roomRef = frame.requiredString("room", MAX_ROOM_REF);
+        String sessionId = frame.requiredString("sessionId", 64);
+        return switch (frame.type()) {
+            case "presence.join" -> join(connection, caller, roomRef, sessionId, frame);
+            case "presence.heartbeat" -> heartbeat(connection, caller, roomRef, sessionId, frame.id());
+            case "presence.update" -> {
+                JsonObject meta = frame.optionalObject("meta");
+                if (meta == null) {
+                    throw new FrameException("\"meta\" is required.");
+                }
+                registry.update(caller, roomRef, sessionId, meta);
+                yield Reply.ack(JSON.createObjectBuilder().add("sessionId", sessionId));
+            }
+            case "presence.leave" -> {
+                String roomId = access.resolve(roomRef, caller).roomId();
+                unbind(connection.id(), roomId, sessionId);
+                registry.leave(roomId, caller.userId(), sessionId);
+                yield Reply.ack(JSON.createObjectBuilder().add("room", roomId).add("sessionId", sessionId));
+            }
+            default -> throw new IllegalStateException(frame.type());
+        };
+    }
+
+    private Reply join(SocketConnection connection, Caller caller, String roomRef, String sessionId, ClientFrame frame) {
+        Long interval = frame.optionalLong("interval", 1, 3_600_000);
+        JsonObject meta = frame.optionalObject("meta");
+        String resumeToken = frame.optionalString("resumeToken", 2048);
+        Joined joined = registry.join(caller, roomRef, sessionId, interval, meta, resumeToken);
+        String roomId = joined.access().roomId();
+        bind(new Binding(roomId, joined.access().slug(), caller.userId(), sessionId, joined.interval(), connection.id()));
+        JsonObjectBuilder result = JSON.createObjectBuilder()
+                .add("room", roomId)
+                .add("slug", joined.access().slug())
+                .add("role", joined.access().role().wireName())
+                .add("sessionId", sessionId)
+                .add("interval", joined.interval().toMillis())
+                .add("sessionToken", joined.sessionToken())
+                .add("resumeToken", joined.sessionToken())
+                .add("roomToken", joined.roomToken())
+                .add("snapshot", PresenceView.json(PresenceView.of(joined.snapshot())));
+        if (connection.follows(roomId)) {
+            return Reply.ack(result);
+        }
+        // follow the room from the snapshot on: the ack, then every event after the snapshot's seq
+        return Reply.follow(roomId, joined.snapshot().seq(), joined.snapshot().epoch(),
+                replay -> result.add("subscribed", true).build());
+    }
+
+    /**
+     * Keeps alive a session this socket joined (or resumed), at the interval granted then. Any other
+     * socket is refused and changes nothing: it would not know the interval, and the session must not
+     * move to a socket whose close would then end it.
+     */
+    private Reply heartbeat(SocketConnection connection, Caller caller, String roomRef, String sessionId, String id) {
+        Binding binding = binding(connection.id(), roomRef, sessionId);
+        if (binding == null) {
+            return Reply.refuse("presence-not-joined",
+                    "This socket has not joined this presence session; send presence.join (with the resumeToken to resume it).");
+        }
+        if (!registry.heartbeat(binding.roomId(), caller.userId(), sessionId, binding.interval())) {
+            unbind(connection.id(), binding.roomId(), sessionId);
+            return Reply.refuse("presence-expired",
+                    "This presence session has ended (expired, left or removed); join again.");
+        }
+        return id == null ? Reply.none() : Reply.ack(JSON.createObjectBuilder().add("interval", binding.interval().toMillis()));
+    }
+
+    /** A socket closed: a clean close ends the sessions it carries; a dropped one leaves them reconnecting. */
+    void closed(@Observes SocketClosed socket) {
+        Map<String, Binding> sessions = bySocket.remove(socket.connectionId());
+        if (sessions == null) {
+            return;
+        }
+        for (Binding b : sessions.values()) {
+            String key = key(b.roomId(), b.sessionId());
+            // a session that already moved to another socket (resumed there) is not this socket's to end
+            if (!owners.remove(key, socket.connectionId())) {
+                continue;
+            }
+            if (socket.clean()) {
+                registry.leave(b.roomId(), b.userId(), b.sessionId());
+            } else {
+                registry.dropped(b.roomId(), b.userId(), b.sessionId());
+            }
+        }
+    }
+    private Binding binding(String connectionId, String roomRef, String sessionId) {
+        Map<String, Binding> sessions = bySocket.get(connectionId);
+        if (sessions == null) {
+            return null;
+        }
+        Binding direct = sessions.get(key(roomRef, sessionId));
+        if (direct != null) {
+            return direct;
+        }
+        for (Binding b : sessions.values()) {
+            if (b.sessionId().equals(sessionId) && (b.roomId().equals(roomRef) || b.slug().equals(roomRef))) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private void bind(Binding binding) {
+        String key = key(binding.roomId(), binding.sessionId());
+        String previous = owners.put(key, binding.connectionId());
+        if (previous != null && !previous.equals(binding.connectionId())) {
+            Map<String, Binding> old = bySocket.get(previous);
+            if (old != null) {
+                old.remove(key);
+            }
+        }
+        bySocket.computeIfAbsent(binding.connectionId(), c -> new ConcurrentHashMap<>()).put(key, binding);
+    }
+
+    private void unbind(String connectionId, String roomId, String sessionId) {
+        String key = key(roomId, sessionId);
+        owners.remove(key, connectionId);
+        Map<String, Binding> sessions = bySocket.get(connectionId);
+        if (sessions != null) {
+            sessions.remove(key);
+        }
+    }
+
+    private static String key(String roomId, String sessionId) {
+        return roomId + "\n" + sessionId;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.roomkeeper.transport.control;
+
+import java.util.LinkedHashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * An ordered, bounded queue of outgoing items with one send in flight at a time, for transports with an
+ * asynchronous send (WebSocket, SSE), bounded in items and optionally in bytes ({@link SendBudget}). A send
+ * that completes on the caller's own stack continues in a loop instead of recursing, so a fast client never
+ * deepens the stack.
+ * <p>
+ * Inside {@link #deferred}, offers only queue: the queues are drained when the deferred step returns. A
+ * caller that may publish under a room's lock (a presence change, a client's publish) defers, so that the
+ * lock is held for queueing each subscriber's frame, not for writing it to the socket.
+ *
+ * @param <T> what is sent
+ */
+final class SendQueue<T> {
+
+    /** The queues that were offered items in the current thread's deferred step, in order; null outside one. */
+    private static final ThreadLocal<Set<SendQueue<?>>> DEFERRED = new ThreadLocal<>();
+
+    /** Starts sending one item; calls {@code done} with null on success or the failure. */
+    interface Transmit<T> {
+        void send(T item, Consumer<Throwable> done);
+    }
+
+    private final int limit;
+    private final ToLongFunction<T> bytes;
+    private final SendBudget budget;
+    private final Transmit<T> transmit;
+    private final Consumer<Throwable> onFailure;
+    private final Queue<T> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean sending = new AtomicBoolean();
+
+    SendQueue(int limit, Transmit<T> transmit, Consumer<Throwable> onFailure) {
+        this(limit, item -> 0, SendBudget.UNLIMITED, transmit, onFailure);
+    }
+
+    /**
+     * @param bytes  how many bytes an item holds while it waits
+     * @param budget the bytes waiting items may hold, in this queue and in all queues sharing it
+     */
+    SendQueue(int limit, ToLongFunction<T> bytes, SendBudget budget, Transmit<T> transmit, Consumer<Throwable> onFailure) {
+        this.limit = limit;
+        this.bytes = bytes;
+        this.budget = budget;
+        this.transmit = transmit;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Queues an item and starts sending; false (nothing queued) when {@code limit} items already wait or
+     * the item does not fit in the byte budget.
+     */
+    boolean offer(T item) {
+        if (queued.incrementAndGet() > limit) {
+            queued.decrementAndGet();
+            return false;
+        }
+        if (!budget.reserve(queuedBytes, bytes.applyAsLong(item))) {
+            queued.decrementAndGet();
+            return false;
+        }
+        queue.add(item);
+        Set<SendQueue<?>> deferred = DEFERRED.get();
+        if (deferred != null) {
+            deferred.add(this);
+        } else {
+            drain();
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code step}, queueing without sending what it offers to any queue, then drains the queues it
+     * offered to. Nested calls join the outermost step.
+     */
+    static void deferred(Runnable step) {
+        if (DEFERRED.get() != null) {
+            step.run();
+            return;
+        }
+        Set<SendQueue<?>> offered = new LinkedHashSet<>();
+        DEFERRED.set(offered);
+        try {
+            step.run();
+        } finally {
+            DEFERRED.remove();
+            for (SendQueue<?> queue : offered) {
+                queue.drain();
+            }
+        }
+    }
+
+    int size() {
+        return queued.get();
+    }
+
+    /** Bytes the waiting items hold. */
+    long bytes() {
+        return queuedBytes.get();
+    }
+
+    void clear() {
+        for (T item = queue.poll(); item != null; item = queue.poll()) {
+            dequeued(item);
+        }
+    }
+
+    private void dequeued(T item) {
+        queued.decrementAndGet();
+        budget.release(queuedBytes, bytes.applyAsLong(item));
+    }
+
+    private void drain() {
+        while (true) {
+            if (!sending.compareAndSet(false, true)) {
+                return;
+            }
+            T next = queue.poll();
+            if (next == null) {
+                sending.set(false);
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            dequeued(next);
+            // 0: in flight, caller still here; 1: caller returned; 2: completed
+            AtomicInteger handoff = new AtomicInteger();
+            try {
+                transmit.send(next, failure -> {
+                    if (failure != null) {
+                        onFailure.accept(failure);
+                    }
+                    sending.set(false);
+                    if (handoff.getAndSet(2) == 1) {
+                        drain();
+                    }
+                });
+            } catch (RuntimeException e) {
+                sending.set(false);
+                onFailure.accept(e);
+                return;
+            }
+            if (handoff.getAndSet(1) != 2) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.roomkeeper.transport.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.stream.control.EventSink;
+import dev.roomkeeper.stream.control.OutboundEvent;
+import dev.roomkeeper.stream.control.RoomSubscription;
+import dev.roomkeeper.transport.entity.CloseCodes;
+import dev.roomkeeper.transport.entity.OutboundFrame;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One browser's WebSocket: who it is, the rooms it subscribed to, and an ordered, bounded send queue.
+ * Frames go out one at a time with the container's asynchronous send; a client that cannot keep up
+ * with its queue limit is closed (1013) rather than allowed to grow the heap.
+ */
+public final class SocketConnection implements EventSink {
+
+    private static final Logger LOG = Logger.getLogger(SocketConnection.class.getName());
+
+    private final String id;
+    private final Session session;
+    private final RateLimiter limiter;
+    private final SendQueue<String> sends;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile Caller caller;
+    private final long openedAt = System.nanoTime();
+    private volatile long lastReceived = openedAt;
+    private volatile boolean flooded;
+
+    /**
+     * @param queueLimit frames that may wait for the client
+     * @param budget     bytes that waiting frames may hold, for this socket and all of the node's
+     */
+    public SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter) {
+        this.id = id;
+        this.session = session;
+        this.limiter = limiter;
+        // a frame holds about one byte per character (compact strings): frames are mostly ASCII JSON
+        this.sends = new SendQueue<>(queueLimit, String::length, budget, (frame, done) -> sendText(session, frame,
+                result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
+    }
+
+    private static void sendText(Session session, String frame, jakarta.websocket.SendHandler handler) {
+        session.getAsyncRemote().sendText(frame, handler);
+    }
+
+    private static Throwable failureOf(SendResult result) {
+        return result.getException() != null ? result.getException() : new IllegalStateException("send failed");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    /** The socket is (again) authenticated as {@code caller}: the {@code auth} handler's business. */
+    public void authenticate(Caller caller) {
+        this.caller = caller;
+    }
+
+    /** True when the socket follows the room's stream. */
+    public boolean follows(String roomId) {
+        return subscriptions.containsKey(roomId);
+    }
+
+    /** How many rooms the socket follows. */
+    public int following() {
+        return subscriptions.size();
+    }
+
+    RateLimiter limiter() {
+        return limiter;
+    }
+
+    Map<String, RoomSubscription> subscriptions() {
+        return subscriptions;
+    }
+
+    long openedAt() {
+        return openedAt;
+    }
+
+    long lastReceived() {
+        return lastReceived;
+    }
+
+    /** The client went over the frame rate: its frames are ignored from now on, and the sweep closes it (1008). */
+    void flood() {
+        flooded = true;
+    }
+
+    boolean flooded() {
+        return flooded;
+    }
+
+    /** A frame arrived (the idle timeout counts from the last one). */
+    void touch() {
+        lastReceived = System.nanoTime();
+    }
+
+    public boolean open() {
+        return !closing.get() && session.isOpen();
+    }
+
+    @Override
+    public boolean send(OutboundEvent event) {
+        return enqueue(event.frame());
+    }
+
+    @Override
+    public void resyncRequired(String room, long lastSeq) {
+        subscriptions.remove(room);
+        send(new OutboundFrame.Resync(room, lastSeq));
+    }
+
+    /** Queues a frame (see {@link #enqueue}). */
+    public boolean send(OutboundFrame frame) {
+        return enqueue(FrameEncoder.encode(frame));
+    }
+
+    /** Queues a frame; false (and the connection closing with 1013) when the queue or its budget is full, or closed. */
+    public boolean enqueue(String frame) {
+        if (closing.get()) {
+            return false;
+        }
+        if (!sends.offer(frame)) {
+            close(CloseCodes.SLOW_CONSUMER, "send queue full: client too slow");
+            return false;
+        }
+        return true;
+    }
+
+    /** How many frames wait to be sent. */
+    public int backlog() {
+        return sends.size();
+    }
+
+    private void failed(Throwable e) {
+        if (!closing.get()) {
+            LOG.log(Level.FINE, e, () -> "send failed on connection " + id);
+        }
+        sends.clear();
+        close(CloseCodes.GOING_AWAY, "send failed");
+    }
+
+    /** True when the server closed this socket (policy, auth, slow consumer, shutdown). */
+    public boolean closedByServer() {
+        return closing.get();
+    }
+
+    /** Closes with a code and reason (reasons are short and documented; never internals). */
+    public void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "close failed on connection " + id);
+        }
+    }
+}

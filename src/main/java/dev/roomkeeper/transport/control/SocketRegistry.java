@@ -1,0 +1,141 @@
+package dev.roomkeeper.transport.control;
+
+import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Job;
+import dev.roomkeeper.platform.control.Jobs;
+import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.transport.entity.CloseCodes;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's open WebSockets, and the one sweep (the job {@code socket-sweep}, every second) that enforces
+ * their timeouts: instead of timers per socket or per frame, it closes sockets that went over the frame rate
+ * (1008), did not authenticate in time (4401), whose token expired (4401) or that sent nothing for the idle
+ * timeout (1001). Also the node's budget for bytes waiting in send queues, and closing every socket when the
+ * application stops (1001).
+ */
+@ApplicationScoped
+public class SocketRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SocketRegistry.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    Meters metrics;
+
+    @Inject
+    Jobs jobs;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.auth-timeout", defaultValue = "PT10S")
+    Duration authTimeout;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.idle-timeout", defaultValue = "PT2M")
+    Duration idleTimeout;
+
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-bytes", defaultValue = "1048576")
+    long sendQueueBytes;
+
+    /** Unset: a quarter of the maximum heap. */
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.send-queue-total-bytes")
+    Optional<Long> sendQueueTotalBytes;
+
+    private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private SendBudget sendBudget;
+    private ScheduledFuture<?> sweeper;
+
+    /** Starts with the application, so the socket sweep runs (and shows in liveness) before the first socket. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // observing creates the bean, which runs @PostConstruct
+    }
+
+    @PostConstruct
+    void init() {
+        sendBudget = new SendBudget(sendQueueBytes, sendQueueTotalBytes.orElse(Runtime.getRuntime().maxMemory() / 4));
+        metrics.gauge("roomkeeper.ws.connections", connections, Set::size);
+        metrics.gauge("roomkeeper.ws.send.queue.bytes", sendBudget, SendBudget::used);
+        // through a job: an exception cannot end the task for good, and turns never overlap
+        Job sweep = jobs.register("socket-sweep", Duration.ofSeconds(1));
+        sweeper = scheduler.scheduleAtFixedRate(() -> sweep.run(this::sweep), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The bytes waiting frames may hold, per socket and over the node. */
+    SendBudget sendBudget() {
+        return sendBudget;
+    }
+
+    void add(SocketConnection connection) {
+        connections.add(connection);
+    }
+
+    void remove(SocketConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** How many sockets this node holds. */
+    public int size() {
+        return connections.size();
+    }
+
+    /** The idle timeout the welcome announces. */
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    void sweep() {
+        long now = System.nanoTime();
+        long authLimit = authTimeout.toNanos();
+        long idleLimit = idleTimeout.isZero() ? Long.MAX_VALUE : idleTimeout.toNanos();
+        Instant wallNow = Instant.now();
+        for (SocketConnection connection : connections) {
+            try {
+                Caller caller = connection.caller();
+                if (connection.flooded()) {
+                    connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
+                } else if (caller == null && now - connection.openedAt() > authLimit) {
+                    connection.close(CloseCodes.AUTH_FAILED, "authentication timeout");
+                } else if (caller != null && caller.expiresAt() != null && !caller.expiresAt().isAfter(wallNow)) {
+                    connection.close(CloseCodes.AUTH_FAILED, "token expired");
+                } else if (now - connection.lastReceived() > idleLimit) {
+                    connection.close(CloseCodes.GOING_AWAY, "idle timeout");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "sweep failed on connection " + connection.id());
+            }
+        }
+    }
+
+    /** Closes every socket, telling clients to reconnect elsewhere (undeploy, shutdown). */
+    @PreDestroy
+    public void closeAll() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        for (SocketConnection connection : connections) {
+            connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+}
