@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
@@ -150,17 +149,17 @@ public final class Servers {
             return;
         }
         try {
-            CompletableFuture<EmbeddedPostgres> pg = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return EmbeddedPostgres.builder().start();
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot start embedded PostgreSQL", e);
-                }
-            });
+            // one after the other: a binary extracted while another thread forks a process can fail to start with
+            // "Text file busy" (the child inherits the extractor's open file until it execs), as seen with both
+            // started at once
             redisPort = PayaraNode.freePort();
             redis = new RedisServer(redisPort);
             redis.start();
-            postgres = pg.join();
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(Servers::stopInfrastructure));
             LOG.info(() -> "PostgreSQL on " + postgres.getPort() + ", Redis on " + redisPort);
         } catch (IOException e) {

@@ -91,12 +91,6 @@ public class KeyedState {
     }
 
     private <T> T stored(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (ProblemException | IllegalArgumentException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw events.unavailable("reach the keyed state", e);
-        }
+        return events.reach("reach the keyed state", call);
     }
 }

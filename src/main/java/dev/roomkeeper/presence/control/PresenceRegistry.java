@@ -294,13 +294,7 @@ public class PresenceRegistry {
      * {@code stream-unavailable} problem that publishing answers too, not a 500; refusals of bad input pass.
      */
     private <T> T stored(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (ProblemException | IllegalArgumentException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw events.unavailable("reach the presence store", e);
-        }
+        return events.reach("reach the presence store", call);
     }
 
     /** Two missed intervals end a session; the sweep runs every second, well inside the 5 s allowance. */

@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -63,6 +64,23 @@ public class RoomEvents {
     public void published(RoomEvent event) {
         published.computeIfAbsent(event.type(), t -> metrics.counter("roomkeeper.events.published", "type", t)).inc();
         touched.fire(new RoomTouched(event.room(), event.time()));
+    }
+
+    /**
+     * Runs a call on one of the engine's stores (presence, keyed state): an engine that cannot answer (Redis
+     * unreachable) is the 503 {@code stream-unavailable} problem that publishing answers too, never a 500;
+     * refusals of bad input ({@code ProblemException}, {@code IllegalArgumentException}) pass as they are.
+     *
+     * @param what what the call does, for the log
+     */
+    public <T> T reach(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ProblemException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(what, e);
+        }
     }
 
     /**

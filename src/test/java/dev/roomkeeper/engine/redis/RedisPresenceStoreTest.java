@@ -10,10 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisPresenceStoreTest extends PresenceStoreContract {
 
-    private static final ThreadFactory DAEMONS = r -> {
-        Thread t = new Thread(r);
-        t.setDaemon(true);
-        return t;
-    };
+    private static final ThreadFactory DAEMONS = LocalRedis.DAEMONS;
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static final AtomicInteger NODES = new AtomicInteger();
 
-    private static RedisServer server;
+    private static LocalRedis server;
     private static int port;
 
     /** Each test its own prefix, so the global deadlines set holds only this test's sessions. */
@@ -47,24 +41,14 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     private final List<RedisEngine> engines = new ArrayList<>();
 
     @BeforeAll
-    static void startRedis() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = RedisServer.newRedisServer()
-                .bind("127.0.0.1")
-                .port(port)
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .build();
-        server.start();
+    static void startRedis() {
+        server = LocalRedis.start();
+        port = server.port();
     }
 
     @AfterAll
     static void stopRedis() throws IOException {
-        if (server != null) {
-            server.stop();
-        }
+        server.close();
     }
 
     @Override

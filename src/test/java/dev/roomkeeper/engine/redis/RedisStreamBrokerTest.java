@@ -15,7 +15,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -46,33 +45,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisStreamBrokerTest extends StreamBrokerContract {
 
     private static final Logger LOG = Logger.getLogger(RedisStreamBrokerTest.class.getName());
-    private static final ThreadFactory DAEMONS = r -> {
-        Thread t = new Thread(r);
-        t.setDaemon(true);
-        return t;
-    };
+    private static final ThreadFactory DAEMONS = LocalRedis.DAEMONS;
     private static final AtomicInteger NODES = new AtomicInteger();
 
-    private static RedisServer server;
+    private static LocalRedis server;
     private static int port;
 
     @BeforeAll
-    static void startRedis() throws IOException {
-        port = freePort();
-        server = RedisServer.newRedisServer()
-                .bind("127.0.0.1")
-                .port(port)
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .build();
-        server.start();
+    static void startRedis() {
+        server = LocalRedis.start();
+        port = server.port();
     }
 
     @AfterAll
     static void stopRedis() throws IOException {
-        if (server != null) {
-            server.stop();
-        }
+        server.close();
     }
 
     @Override
@@ -329,7 +316,7 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
 
     @Test
     void unreachableRedisIsUnhealthyAndClosesPromptly() throws IOException {
-        int nothingThere = freePort();
+        int nothingThere = LocalRedis.freePort();
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             RedisEngine lonely = new RedisEngine(new EngineSettings(HISTORY, Duration.ofMinutes(5), Duration.ofHours(1), clock),
                     redisSettings(nothingThere, Duration.ofMillis(300)), DAEMONS);
@@ -400,9 +387,4 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         return new RedisSettings("127.0.0.1", port, null, null, false, 0, null, timeout, "node-" + NODES.incrementAndGet());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
