@@ -5,10 +5,6 @@ import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -32,7 +26,7 @@ import java.util.logging.Logger;
  * A publish is one Lua script ({@code stream-publish.lua}, whose {@code publish_event} every publishing script
  * of the other stores includes), so the seq, the history entry and the single PUBLISH of an event happen
  * atomically and in the same order for every node. Listeners are
- * called on the subscriber thread, one event at a time, every room in seq order, and must only hand
+ * called on the subscriber thread ({@link RedisSubscriber}), one event at a time, every room in seq order, and must only hand
  * the events on (never block). A node's own events reach its listeners through Redis too: that keeps
  * one ordered path per room instead of local events overtaking remote ones with lower seqs.
  * <p>
@@ -47,15 +41,11 @@ public class RedisStreamBroker implements StreamBroker {
 
     private static final Logger LOG = Logger.getLogger(RedisStreamBroker.class.getName());
 
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
     private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final EngineSettings settings;
     private final RedisClient redis;
     private final String channel;
-    private final JedisClientConfig subscriberConfig;
     private final RedisScript publishScript = RedisScript.load("stream-publish.lua");
     private final RedisScript readScript = RedisScript.load("stream-read.lua");
     private final RedisScript lastEventScript = RedisScript.load("stream-last-event.lua");
@@ -70,19 +60,7 @@ public class RedisStreamBroker implements StreamBroker {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder gapEventsFetched = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
-    static final Duration PING_INTERVAL = Duration.ofSeconds(5);
-
-    private final Object lock = new Object();
-    private final CountDownLatch firstSubscription = new CountDownLatch(1);
-    private final Thread subscriber;
-    /** Pings on the subscription: Jedis reads it without a timeout, so a half-open socket would go unnoticed. */
-    private final Thread watchdog;
-    private volatile long lastPong = System.nanoTime();
-    private volatile boolean closed;
-    private volatile boolean subscribed;
-    private volatile Subscription subscription;
-    private Jedis subscriberConnection; // guarded by lock
-    private boolean everSubscribed; // subscriber thread only
+    private final RedisSubscriber subscriber;
 
     /**
      * Connects, starts the subscriber on a thread from {@code threadFactory} and waits up to the
@@ -94,26 +72,11 @@ public class RedisStreamBroker implements StreamBroker {
         this.redis = redis;
         this.settings = redis.settings();
         this.channel = redis.channel();
-        String nodeId = redis.redis().nodeId();
-        int timeout = Math.toIntExact(redis.redis().connectTimeout().toMillis());
-        this.subscriberConfig = redis.clientConfig("roomkeeper-" + nodeId + "-sub");
         this.sweepInterval = Math.min(settings.historyTtl().toMillis(), MAX_SWEEP_INTERVAL.toMillis());
         this.lastSweep = settings.clock().millis();
         redis.load(List.of(publishScript, readScript, lastEventScript));
-        this.subscriber = threadFactory.newThread(this::subscribeUntilClosed);
-        subscriber.setName("roomkeeper-redis-subscriber-" + nodeId);
-        subscriber.start();
-        this.watchdog = threadFactory.newThread(this::watchSubscription);
-        watchdog.setName("roomkeeper-redis-watchdog-" + nodeId);
-        watchdog.setDaemon(true);
-        watchdog.start();
-        try {
-            if (!firstSubscription.await(timeout, TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "not subscribed to " + channel + " at " + redis.address() + " yet; retrying in the background");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        this.subscriber = new RedisSubscriber(redis, threadFactory, this::onSubscribed, this::onEvent);
+        subscriber.awaitFirstSubscription();
     }
 
     @Override
@@ -172,38 +135,12 @@ public class RedisStreamBroker implements StreamBroker {
 
     /** True while the subscriber is subscribed (so this node receives every room's events). */
     public boolean subscribed() {
-        return !closed && subscribed;
+        return subscriber.subscribed();
     }
 
     /** Stops the subscriber (within a few seconds) and forgets the listeners; the client is closed by the engine. */
     public void close() {
-        Jedis connection;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            connection = subscriberConnection;
-            lock.notifyAll();
-        }
-        long deadline = System.nanoTime() + CLOSE_DEADLINE.toNanos();
-        Subscription current = subscription;
-        if (current != null && current.isSubscribed()) {
-            try {
-                current.unsubscribe();
-            } catch (JedisException e) {
-                LOG.log(Level.FINE, "unsubscribe failed; closing the connection instead", e);
-            }
-        }
-        join(deadline - CLOSE_DEADLINE.toNanos() / 2);
-        if (subscriber.isAlive() && connection != null) {
-            connection.close();
-        }
-        join(deadline);
-        if (subscriber.isAlive()) {
-            LOG.warning(() -> subscriber.getName() + " did not stop within " + CLOSE_DEADLINE);
-        }
-        watchdog.interrupt();
+        subscriber.close();
         listeners.clear();
     }
 
@@ -257,130 +194,15 @@ public class RedisStreamBroker implements StreamBroker {
         return redis.streamKeys(room);
     }
 
-    // ---- the subscriber thread
+    // ---- on the subscriber thread
 
-    /**
-     * Every {@link #PING_INTERVAL} sends PING on the subscription; when no PONG came back within three
-     * intervals the connection is closed, which ends the blocked read and lets the reconnect loop (and its
-     * catch-up from history) take over.
-     */
-    private void watchSubscription() {
-        while (pause(PING_INTERVAL.toMillis()) && !closed) {
-            Subscription current = subscription;
-            if (current == null || !subscribed || !current.isSubscribed()) {
-                lastPong = System.nanoTime();
-                continue;
-            }
-            if (System.nanoTime() - lastPong > 3 * PING_INTERVAL.toNanos()) {
-                LOG.warning(() -> "no PONG from " + redis.address() + " on the subscription for "
-                        + 3 * PING_INTERVAL.toSeconds() + " s; reconnecting");
-                Jedis connection;
-                synchronized (lock) {
-                    connection = subscriberConnection;
-                }
-                if (connection != null) {
-                    try {
-                        connection.disconnect();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.FINE, "closing a dead subscription failed", e);
-                    }
-                }
-                lastPong = System.nanoTime();
-                continue;
-            }
-            try {
-                current.ping();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "PING on the subscription failed", e);
-            }
-        }
-    }
-
-    private void subscribeUntilClosed() {
-        long backoff = FIRST_BACKOFF.toMillis();
-        while (!closed) {
-            Subscription current = new Subscription();
-            subscription = current;
-            try {
-                subscribeOnce(current);
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    long wait = backoff;
-                    LOG.warning(() -> "subscriber lost " + redis.address() + " (" + e + "); retrying in " + wait + " ms");
-                    LOG.log(Level.FINE, "subscriber failure", e);
-                }
-            } finally {
-                subscribed = false;
-            }
-            if (current.confirmed) {
-                backoff = FIRST_BACKOFF.toMillis();
-            }
-            if (!pause(backoff)) {
-                LOG.warning(() -> subscriber.getName() + " was interrupted; it stops delivering events");
-                break;
-            }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
-        }
-        subscribed = false;
-    }
-
-    /** Connects and listens until unsubscribed; throws when connecting fails or the connection breaks. */
-    private void subscribeOnce(Subscription current) {
-        Jedis connection = new Jedis(redis.address(), subscriberConfig); // connects here
-        try {
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                subscriberConnection = connection;
-            }
-            connection.subscribe(current, channel);
-        } finally {
-            synchronized (lock) {
-                subscriberConnection = null;
-            }
-            connection.close();
-        }
-    }
-
-    /** Waits before the next attempt; false when the thread was interrupted (its executor is shutting down). */
-    private boolean pause(long millis) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        synchronized (lock) {
-            long left;
-            while (!closed && (left = until - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private void join(long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left > 0 && subscriber.isAlive() && Thread.currentThread() != subscriber) {
-            try {
-                TimeUnit.NANOSECONDS.timedJoin(subscriber, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Runs on the subscriber thread when the subscription is confirmed. */
-    private void onSubscribed() {
-        subscribed = true;
-        if (everSubscribed) {
+    /** Runs on the subscriber thread when a subscription is confirmed; {@code again} after a lost one. */
+    private void onSubscribed(boolean again) {
+        if (again) {
             reconnects.increment();
             LOG.info(() -> "subscriber reconnected to " + redis.address() + "; catching up " + deliveredUpTo.size() + " rooms");
             catchUp();
         }
-        everSubscribed = true;
-        firstSubscription.countDown();
     }
 
     /** Runs on the subscriber thread for every message on the channel. */
@@ -477,30 +299,6 @@ public class RedisStreamBroker implements StreamBroker {
         lastSweep = now;
         long cutoff = now - settings.historyTtl().toMillis();
         deliveredUpTo.values().removeIf(room -> room.touched < cutoff);
-    }
-
-    private final class Subscription extends JedisPubSub {
-        volatile boolean confirmed;
-
-        @Override
-        public void onSubscribe(String channel, int subscribedChannels) {
-            confirmed = true;
-            if (closed) {
-                unsubscribe(); // close() ran before this subscription existed and could not end it
-                return;
-            }
-            onSubscribed();
-        }
-
-        @Override
-        public void onMessage(String channel, String message) {
-            onEvent(message);
-        }
-
-        @Override
-        public void onPong(String pattern) {
-            lastPong = System.nanoTime();
-        }
     }
 
     /** What this node delivered last in one room; touched only by the subscriber thread. */

@@ -23,30 +23,30 @@ public class RoomSocketEndpoint {
     static final int CONTAINER_MAX_FRAME = 1024 * 1024;
 
     @Inject
-    SocketDispatcher protocol;
+    SocketDispatcher dispatcher;
 
     @OnOpen
     public void open(Session session) {
-        protocol.opened(session);
+        dispatcher.opened(session);
     }
 
     @OnMessage(maxMessageSize = CONTAINER_MAX_FRAME)
     public void text(Session session, String text) {
-        protocol.received(session, text);
+        dispatcher.received(session, text);
     }
 
     @OnMessage
     public void binary(Session session, ByteBuffer data) {
-        protocol.binaryReceived(session);
+        dispatcher.binaryReceived(session);
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        protocol.closed(session, reason == null ? 1006 : reason.getCloseCode().getCode());
+        dispatcher.closed(session, reason == null ? 1006 : reason.getCloseCode().getCode());
     }
 
     @OnError
     public void error(Session session, Throwable error) {
-        protocol.failed(session, error);
+        dispatcher.failed(session, error);
     }
 }
