@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * the thread's context class loader, through the WAR's jars), then runs it on one of a few scheduler
  * threads. Under fan-out those tasks queue up faster than they run, holding memory and delaying every
  * socket. Roomkeeper sets no container idle timeout on its sockets and enforces its own with one sweep a
- * second ({@link SocketProtocol}), so the session's scheduler is replaced by one that drops idle-timer
+ * second ({@link SocketRegistry}), so the session's scheduler is replaced by one that drops idle-timer
  * tasks and hands everything else to the server's scheduler.
  * <p>
  * Only a Tyrus session with that field is changed; on another container (or a Tyrus without it) nothing

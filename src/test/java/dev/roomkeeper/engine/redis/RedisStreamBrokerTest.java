@@ -325,7 +325,7 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         });
     }
 
-    /** Not a test: {@code mvn -o -q test -Dtest=RedisEngineTest#publishThroughput -Droomkeeper.bench=true}. */
+    /** Not a test: {@code mvn -o -q test -Dtest=RedisStreamBrokerTest#publishThroughput -Droomkeeper.bench=true}. */
     @Test
     @EnabledIfSystemProperty(named = "roomkeeper.bench", matches = "true")
     void publishThroughput() throws Exception {

@@ -16,7 +16,7 @@ class RoomLifecycleEmbeddedIT extends RoomLifecycleContract {
         return Servers.embedded();
     }
 
-    /** The in-process engine cannot be looked into from outside; its release is covered by MemoryEngineTest. */
+    /** The in-process engine cannot be looked into from outside; its release is covered by MemoryStreamBrokerTest. */
     @Override
     void assertReleased(String roomId) {
         // nothing to look at
