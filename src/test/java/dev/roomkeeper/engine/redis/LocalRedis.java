@@ -1,5 +1,8 @@
 package dev.roomkeeper.engine.redis;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
@@ -7,8 +10,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadFactory;
 
-/** A real redis-server (the binary shipped in the embedded-redis jar) on a free loopback port, without persistence. */
-final class LocalRedis implements AutoCloseable {
+/**
+ * A real redis-server (the binary shipped in the embedded-redis jar) on a free loopback port, without persistence,
+ * for one test class: {@code @RegisterExtension static final LocalRedis REDIS = new LocalRedis();} starts it before
+ * the class's tests and stops it after them.
+ */
+final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
 
     /** Daemon threads for the engines' subscribers, so a test that forgets to close one does not hang the JVM. */
     static final ThreadFactory DAEMONS = r -> {
@@ -17,27 +24,29 @@ final class LocalRedis implements AutoCloseable {
         return t;
     };
 
-    private final RedisServer server;
-    private final int port;
+    private RedisServer server;
+    private int port;
 
-    private LocalRedis(RedisServer server, int port) {
-        this.server = server;
-        this.port = port;
-    }
-
-    static LocalRedis start() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         try {
-            int port = freePort();
-            RedisServer server = RedisServer.newRedisServer()
+            port = freePort();
+            server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
                     .port(port)
                     .setting("save \"\"")
                     .setting("appendonly no")
                     .build();
             server.start();
-            return new LocalRedis(server, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (server != null) {
+            server.stop();
         }
     }
 
@@ -49,10 +58,5 @@ final class LocalRedis implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.stop();
     }
 }

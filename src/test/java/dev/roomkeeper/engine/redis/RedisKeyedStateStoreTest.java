@@ -6,12 +6,10 @@ import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
 import dev.roomkeeper.keyed.entity.KeyedWrite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,25 +27,17 @@ class RedisKeyedStateStoreTest extends KeyedStateContract {
 
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static final AtomicInteger NODES = new AtomicInteger();
-    private static LocalRedis redis;
+    @RegisterExtension
+    static final LocalRedis REDIS = new LocalRedis();
 
     /** Each test its own prefix, so the global deadlines set holds only this test's keys. */
     private final String keyPrefix = "kt" + TESTS.incrementAndGet() + ":";
     private final List<RedisEngine> engines = new ArrayList<>();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redis.close();
-    }
 
     @Override
     protected Engine open(EngineSettings settings) {
-        RedisSettings settingsOfNode = new RedisSettings("127.0.0.1", redis.port(), null, null, false, 0, keyPrefix,
+        RedisSettings settingsOfNode = new RedisSettings("127.0.0.1", REDIS.port(), null, null, false, 0, keyPrefix,
                 Duration.ofSeconds(2), "keyed-" + NODES.incrementAndGet());
         RedisEngine engine = new RedisEngine(settings, settingsOfNode, LocalRedis.DAEMONS);
         engines.add(engine);
@@ -63,7 +53,7 @@ class RedisKeyedStateStoreTest extends KeyedStateContract {
     void eachChangeIsOneScriptAndOnePublish() {
         String r = room();
         KeyedLimits limits = new KeyedLimits(10, 10_000, 1_000);
-        try (Jedis admin = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
             long before = calls(admin, "publish");
             long scriptsBefore = calls(admin, "evalsha");
             store.apply(KeyedWrite.set(r, SPACE, "a", "1").withTtl(1_000), limits);
@@ -81,7 +71,7 @@ class RedisKeyedStateStoreTest extends KeyedStateContract {
     void flushedScriptCacheIsReloaded() {
         String r = room();
         store.apply(KeyedWrite.set(r, SPACE, "a", "1"), KeyedLimits.NONE);
-        try (Jedis admin = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
             admin.scriptFlush();
         }
         assertEquals(2, store.apply(KeyedWrite.set(r, SPACE, "a", "2"), KeyedLimits.NONE).seq());

@@ -6,12 +6,10 @@ import dev.roomkeeper.engine.entity.RedisSettings;
 import dev.roomkeeper.presence.entity.ChangeKind;
 import dev.roomkeeper.presence.entity.LeaveReason;
 import dev.roomkeeper.presence.entity.PresenceChange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,27 +31,17 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static final AtomicInteger NODES = new AtomicInteger();
 
-    private static LocalRedis server;
-    private static int port;
+    @RegisterExtension
+    static final LocalRedis REDIS = new LocalRedis();
 
     /** Each test its own prefix, so the global deadlines set holds only this test's sessions. */
     private final String keyPrefix = "t" + TESTS.incrementAndGet() + ":";
     private final List<RedisEngine> engines = new ArrayList<>();
 
-    @BeforeAll
-    static void startRedis() {
-        server = LocalRedis.start();
-        port = server.port();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        server.close();
-    }
 
     @Override
     protected Node open(EngineSettings settings) {
-        RedisSettings redis = new RedisSettings("127.0.0.1", port, null, null, false, 0, keyPrefix, Duration.ofSeconds(2),
+        RedisSettings redis = new RedisSettings("127.0.0.1", REDIS.port(), null, null, false, 0, keyPrefix, Duration.ofSeconds(2),
                 "presence-" + NODES.incrementAndGet());
         RedisEngine engine = new RedisEngine(settings, redis, DAEMONS);
         engines.add(engine);
@@ -68,7 +56,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     @Test
     void eachChangeIsOnePublishOnTheEnginesChannel() {
         String r = room();
-        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
             long before = publishCalls(admin);
             store.join(r, "ann", "tab-1", ANN, in(30));
             store.join(r, "ann", "tab-2", ANN, in(30));
@@ -95,7 +83,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     void heartbeatPublishesNothingAndTouchesOnlyTheDeadline() {
         String r = room();
         store.join(r, "ann", "tab-1", ANN, in(30));
-        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
             admin.configResetStat();
             store.heartbeat(r, "ann", "tab-1", in(60));
             String stats = admin.info("commandstats");
@@ -107,7 +95,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     void flushedScriptCacheIsReloaded() {
         String r = room();
         store.join(r, "ann", "tab-1", ANN, in(30));
-        try (Jedis admin = new Jedis("127.0.0.1", port)) {
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
             admin.scriptFlush();
         }
         PresenceChange added = store.join(r, "ann", "tab-2", ANN, in(30)).orElseThrow();

@@ -7,9 +7,8 @@ import dev.roomkeeper.engine.entity.RedisSettings;
 import dev.roomkeeper.stream.control.StreamBroker;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -48,23 +47,13 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
     private static final ThreadFactory DAEMONS = LocalRedis.DAEMONS;
     private static final AtomicInteger NODES = new AtomicInteger();
 
-    private static LocalRedis server;
-    private static int port;
+    @RegisterExtension
+    static final LocalRedis REDIS = new LocalRedis();
 
-    @BeforeAll
-    static void startRedis() {
-        server = LocalRedis.start();
-        port = server.port();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        server.close();
-    }
 
     @Override
     protected Engine newEngine(EngineSettings settings) {
-        return new RedisEngine(settings, redisSettings(port, Duration.ofSeconds(2)), DAEMONS);
+        return new RedisEngine(settings, redisSettings(REDIS.port(), Duration.ofSeconds(2)), DAEMONS);
     }
 
     @Test
@@ -244,7 +233,7 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         RedisStreamBroker b = (RedisStreamBroker) open();
         String r = room();
         String other = room();
-        String prefix = redisSettings(port, Duration.ofSeconds(2)).keyPrefix();
+        String prefix = redisSettings(REDIS.port(), Duration.ofSeconds(2)).keyPrefix();
         try (Jedis admin = admin()) {
             assertEquals(java.util.OptionalLong.empty(), b.lastEventAt(r));
             assertEquals(0, admin.exists(a.keys(r).toArray(String[]::new)), "asking creates no key");
@@ -380,7 +369,7 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
     }
 
     private static Jedis admin() {
-        return new Jedis("127.0.0.1", port);
+        return new Jedis("127.0.0.1", REDIS.port());
     }
 
     private static RedisSettings redisSettings(int port, Duration timeout) {
