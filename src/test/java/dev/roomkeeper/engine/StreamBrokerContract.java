@@ -110,6 +110,7 @@ public abstract class StreamBrokerContract {
         assertEquals("chat.message", stored.type());
         assertEquals(data, stored.data());
         assertEquals(clock.millis(), stored.time());
+        assertEquals(engine.position(r).epoch(), stored.epoch(), "every event names its stream's epoch");
     }
 
     @Test
@@ -228,7 +229,9 @@ public abstract class StreamBrokerContract {
         assertEquals(0, engine.position(r).seq());
         assertNotEquals(epoch, engine.position(r).epoch());
         assertFalse(engine.replay(r, 0, epoch).recovered(), "the old epoch is gone");
-        assertEquals(1, engine.publish(r, "t", "{}").seq());
+        RoomEvent restarted = engine.publish(r, "t", "{}");
+        assertEquals(1, restarted.seq());
+        assertEquals(engine.position(r).epoch(), restarted.epoch(), "the new stream's events carry its epoch");
         engine.release(room()); // releasing an unknown room does nothing
     }
 

@@ -77,7 +77,7 @@ public class MemoryStreamBroker implements StreamBroker {
         /** Gives the event the room's next seq, keeps it in the history and hands it to every listener. */
         public RoomEvent publish(String type, String data) {
             long now = settings.clock().millis();
-            RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now);
+            RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now, stream.epoch);
             stream.history.addLast(event);
             stream.touched = now;
             stream.lastEventAt = now;

@@ -90,11 +90,11 @@ public class RedisStreamBroker implements StreamBroker {
         StreamBroker.requireOneLine(type, "type");
         String payload = data == null || data.isBlank() ? "{}" : data;
         long now = settings.clock().millis();
-        Object seq = redis.run(publishScript, redis.streamKeys(room), List.of(RedisClient.newEpoch(), room,
-                Long.toString(now), type, payload, Integer.toString(settings.historySize()),
+        List<?> reply = (List<?>) redis.run(publishScript, redis.streamKeys(room), List.of(RedisClient.newEpoch(),
+                room, Long.toString(now), type, payload, Integer.toString(settings.historySize()),
                 Long.toString(settings.streamIdleTtl().toMillis()), channel));
         published.increment();
-        return new RoomEvent(room, (Long) seq, type, payload, now);
+        return new RoomEvent(room, (Long) reply.get(0), type, payload, now, (String) reply.get(1));
     }
 
     @Override

@@ -206,6 +206,12 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
+        List<String> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        node.listen(e -> {
+            if (e.room().equals(r)) {
+                epochs.add(e.epoch());
+            }
+        });
         publish(node, r, 3);
         String old = node.position(r).epoch();
         awaitTrue(() -> seen.size() >= 3, "events before the flush");
@@ -225,6 +231,8 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         assertEquals(2, replay.events().size());
         awaitTrue(() -> seen.size() >= 5, "the restarted stream is delivered");
         assertEquals(List.of(1L, 2L, 3L, 1L, 2L), List.copyOf(seen));
+        assertEquals(List.of(old, old, old, fresh, fresh), List.copyOf(epochs),
+                "delivered events name their epoch, so subscriptions tell the restarted stream from duplicates");
     }
 
     @Test
