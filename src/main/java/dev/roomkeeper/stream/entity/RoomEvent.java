@@ -23,6 +23,21 @@ public record RoomEvent(String room, long seq, String type, String data, long ti
         data = data == null || data.isBlank() ? "{}" : data;
     }
 
+    /**
+     * Events are equal when room, seq, type, data and time are: the epoch is where the event was delivered from,
+     * which a store's answer to its publisher may not know (see {@link #epoch}).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RoomEvent e && seq == e.seq && time == e.time && room.equals(e.room)
+                && type.equals(e.type) && data.equals(e.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(room, seq, type, data, time);
+    }
+
     /** An event whose epoch is not known here (see {@link #epoch}). */
     public RoomEvent(String room, long seq, String type, String data, long time) {
         this(room, seq, type, data, time, null);
