@@ -167,6 +167,16 @@ public class RoomEvents {
     }
 
     /**
+     * Where the room's stream stands now (its epoch tells whether the engine lost the room's stream since an
+     * earlier look).
+     *
+     * @throws ProblemException 503 when the engine cannot answer
+     */
+    public dev.roomkeeper.stream.entity.StreamPosition position(String roomId) {
+        return reach("read the position of room " + roomId, () -> engine.position(roomId));
+    }
+
+    /**
      * Forgets a room's stream (counter, epoch, history): for closed rooms, once everything about the closing was
      * published. A later publish would start a new stream.
      */
