@@ -6,7 +6,6 @@ import dev.roomkeeper.platform.entity.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -64,31 +63,11 @@ final class Problems {
             DatabaseUnavailableException problem = failure instanceof DatabaseUnavailableException known ? known
                     : new DatabaseUnavailableException(kind, DatabaseUnavailableException.DEFAULT_RETRY_AFTER_SECONDS);
             log.log(Level.WARNING, () -> "database " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on "
-                    + (uri == null ? "?" : instance(uri.getPath())) + ": " + summary(failure) + "; answered 503");
+                    + (uri == null ? "?" : instance(uri.getPath())) + ": " + DatabaseFailure.describe(failure) + "; answered 503");
             log.log(Level.FINE, "the failure", failure);
             return response(problem.status(), problem.type(), problem.title(), problem.getMessage(), uri, null,
                     problem.retryAfterSeconds());
         });
-    }
-
-    /** The innermost SQL failure (class, SQLState, message), else the root cause's class and message. */
-    static String summary(Throwable failure) {
-        Throwable root = failure;
-        SQLException sql = null;
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 64; t = t.getCause(), depth++) {
-            root = t;
-            if (t instanceof SQLException found) {
-                sql = found;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        if (sql != null) {
-            return sql.getClass().getSimpleName() + " [" + sql.getSQLState() + "] " + sql.getMessage();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** The path below {@code /api}, with one leading slash: Jersey reports it without one, RESTEasy with. */

@@ -96,6 +96,26 @@ public enum DatabaseFailure {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * One line about a failure, for the log: the innermost SQL failure (class, SQLState, message), else the root
+     * cause's class and message. Driver messages name hosts and ports, never credentials.
+     */
+    public static String describe(Throwable failure) {
+        SQLException sql = null;
+        Throwable root = failure;
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+            root = t;
+            if (t instanceof SQLException found) {
+                sql = found;
+            }
+        }
+        if (sql != null) {
+            return sql.getClass().getSimpleName() + " [" + sql.getSQLState() + "] " + sql.getMessage();
+        }
+        return root == null ? "?" : root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
     /** This one throwable, ignoring its causes. */
     private static DatabaseFailure classify(Throwable t) {
         if (t instanceof DatabaseUnavailableException unavailable) {
