@@ -78,6 +78,22 @@ public class DatabaseAvailability {
     private Meters.Counter refused;
     private Meters.Counter outages;
 
+    /** For CDI. */
+    public DatabaseAvailability() {
+    }
+
+    /**
+     * An availability gate built by hand (tests, tools): counted in {@code metrics}, probing with {@code probe},
+     * on the monotonic clock {@code nanos}.
+     */
+    public DatabaseAvailability(Meters metrics, DatabaseProbe probe, Duration backoff, LongSupplier nanos) {
+        this.metrics = metrics;
+        this.probe = probe;
+        this.backoff = backoff;
+        this.nanos = nanos;
+        init();
+    }
+
     @PostConstruct
     void init() {
         if (backoff == null || backoff.compareTo(MIN_BACKOFF) < 0 || backoff.compareTo(MAX_BACKOFF) > 0) {
@@ -141,9 +157,7 @@ public class DatabaseAvailability {
         }
         if (down) {
             refused.inc();
-            if (nanos.getAsLong() - downUntil >= 0) {
-                check();
-            }
+            probeIfDue();
             throw unavailable(DatabaseFailure.UNREACHABLE);
         }
         level[0] = 1;
@@ -180,6 +194,16 @@ public class DatabaseAvailability {
      */
     public boolean available() {
         return !down;
+    }
+
+    /**
+     * While the database is down and the back-off is over, starts the background probe (unless one is going on):
+     * for callers that answer from memory instead of calling, so that the database is found again all the same.
+     */
+    public void probeIfDue() {
+        if (down && nanos.getAsLong() - downUntil >= 0) {
+            check();
+        }
     }
 
     /**

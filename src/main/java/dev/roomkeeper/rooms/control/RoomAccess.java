@@ -1,6 +1,8 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseFailure;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
@@ -27,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
@@ -40,8 +43,20 @@ import java.util.function.Supplier;
  * each (a user who publishes every few seconds would otherwise miss the cache every time). Larger rooms
  * are looked up per member.
  * <p>
- * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss}}, {@code roomkeeper.rooms.access.cache.invalidations},
- * and the gauge {@code roomkeeper.rooms.access.cache.size} (entries: rooms, rooms' member lists and single memberships).
+ * <b>Without the database.</b> Publishing, presence and subscribing ask here on every frame, so they must not stop
+ * when the database does: while it is unavailable ({@link DatabaseAvailability}: down, or so slow that no call has
+ * finished for a second), or when a lookup fails because it is, an expired entry is still answered
+ * (stale-if-error) for up to {@code roomkeeper.rooms.access-stale-while-unavailable} after its TTL (default
+ * {@code PT10M}; zero turns it off). Such lookups never wait on the database: while it is down they are refused or
+ * answered from memory at once, and only the availability gate's background probe asks it. What is not cached
+ * (a room or member this node has not seen within that time) is the 503 {@code database-unavailable}. Access
+ * changes still drop entries as they arrive ({@link AccessChange}), outage or not, so a member removed is refused
+ * rather than answered from a stale entry.
+ * <p>
+ * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss|stale}} ({@code stale}: answered from an expired
+ * entry because the database was unavailable), {@code roomkeeper.rooms.access.cache.invalidations}, and the gauge
+ * {@code roomkeeper.rooms.access.cache.size} (entries: rooms, rooms' member lists and single memberships, stale
+ * ones included).
  */
 @ApplicationScoped
 public class RoomAccess {
@@ -52,6 +67,9 @@ public class RoomAccess {
     static final int ROOM_MEMBERS_CACHED = 100;
     /** Rooms whose memberships are cached at once (so at most 100,000 memberships). */
     static final int MAX_ROOMS = 1_000;
+    public static final String STALE_KEY = "roomkeeper.rooms.access-stale-while-unavailable";
+
+    private static final Logger LOG = Logger.getLogger(RoomAccess.class.getName());
 
     @Inject
     RoomDirectory rooms;
@@ -63,28 +81,42 @@ public class RoomAccess {
     Meters metrics;
 
     @Inject
+    DatabaseAvailability database;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
     Duration ttl;
 
+    @Inject
+    @ConfigProperty(name = STALE_KEY, defaultValue = "PT10M")
+    Duration staleWhileUnavailable;
+
     Clock clock = Clock.systemUTC();
 
-    private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
-    private final Map<String, Expiring<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
-    private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
+    private final Map<String, Loaded<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
+    private final Map<String, Loaded<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
+    private final Map<MemberKey, Loaded<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
     private Meters.Counter hits;
     private Meters.Counter misses;
+    private Meters.Counter stale;
     private Meters.Counter invalidated;
 
     @PostConstruct
     void init() {
+        if (staleWhileUnavailable == null || staleWhileUnavailable.isNegative()) {
+            Duration given = staleWhileUnavailable;
+            staleWhileUnavailable = Duration.ZERO;
+            LOG.warning(() -> STALE_KEY + " must be zero or positive, not " + given + ": expired entries are not used");
+        }
         countCache();
     }
 
     void countCache() {
         hits = metrics.counter("roomkeeper.rooms.access.cache", "result", "hit");
         misses = metrics.counter("roomkeeper.rooms.access.cache", "result", "miss");
+        stale = metrics.counter("roomkeeper.rooms.access.cache", "result", "stale");
         invalidated = metrics.counter("roomkeeper.rooms.access.cache.invalidations");
         metrics.gauge("roomkeeper.rooms.access.cache.size", this, access -> access.roomsByRef.size() + access.rolesByRoom.size() + access.rolesByMember.size());
     }
@@ -94,7 +126,8 @@ public class RoomAccess {
      *
      * @throws ProblemException 401 without a caller, 404 when there is no such room, 409 ({@code room-closed})
      *                          when it is closed, 403 when the caller is neither an admin, a member, nor
-     *                          granted the room by their token
+     *                          granted the room by their token, 503 ({@code database-unavailable}) when the room or
+     *                          membership is not cached and the database is unavailable
      */
     public Access resolve(String roomRef, Caller caller) {
         if (caller == null) {
@@ -203,30 +236,43 @@ public class RoomAccess {
         return cached(rolesByMember, new MemberKey(roomId, userId), () -> memberships.roleOf(roomId, userId));
     }
 
-    private <K, V> V cached(Map<K, Expiring<V>> cache, K key, Supplier<V> load) {
+    private <K, V> V cached(Map<K, Loaded<V>> cache, K key, Supplier<V> load) {
         return cached(cache, MAX_ENTRIES, key, load);
     }
 
-    private <K, V> V cached(Map<K, Expiring<V>> cache, int maxEntries, K key, Supplier<V> load) {
+    private <K, V> V cached(Map<K, Loaded<V>> cache, int maxEntries, K key, Supplier<V> load) {
         if (ttl == null || ttl.isZero() || ttl.isNegative()) {
-            return load.get();
+            return database.call(load);
         }
         Instant now = clock.instant();
-        Expiring<V> entry = cache.get(key);
-        if (entry != null && now.isBefore(entry.expiresAt())) {
+        Loaded<V> entry = cache.get(key);
+        if (entry != null && now.isBefore(entry.at().plus(ttl))) {
             hits.inc();
+            return entry.value();
+        }
+        boolean fallback = entry != null && now.isBefore(entry.at().plus(ttl).plus(staleWhileUnavailable));
+        if (fallback && (!database.available() || database.slow())) {
+            // without waiting on a database that is down, or not answering anybody; still, find it when it is back
+            database.probeIfDue();
+            stale.inc();
             return entry.value();
         }
         misses.inc();
         long generation = invalidations.get();
-        V value = load.get();
-        if (cache.size() >= maxEntries) {
-            cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
-            if (cache.size() >= maxEntries) {
-                cache.clear();
+        V value;
+        try {
+            value = database.call(load);
+        } catch (RuntimeException e) {
+            if (fallback && DatabaseFailure.of(e).isPresent()) {
+                stale.inc();
+                return entry.value();
             }
+            throw e;
         }
-        Expiring<V> loaded = new Expiring<>(value, now.plus(ttl));
+        if (cache.size() >= maxEntries) {
+            evict(cache, maxEntries, now);
+        }
+        Loaded<V> loaded = new Loaded<>(value, now);
         cache.put(key, loaded);
         if (invalidations.get() != generation) {
             // a change was announced while this was read: what was read may predate it
@@ -235,11 +281,24 @@ public class RoomAccess {
         return value;
     }
 
+    /** Makes room: entries too old to serve even stale first, then expired ones, then everything. */
+    private <K, V> void evict(Map<K, Loaded<V>> cache, int maxEntries, Instant now) {
+        Duration useless = ttl.plus(staleWhileUnavailable);
+        cache.values().removeIf(old -> !now.isBefore(old.at().plus(useless)));
+        if (cache.size() >= maxEntries) {
+            cache.values().removeIf(old -> !now.isBefore(old.at().plus(ttl)));
+        }
+        if (cache.size() >= maxEntries) {
+            cache.clear();
+        }
+    }
+
     private static boolean isOpen(RoomResponse room) {
         return RoomState.OPEN.wireName().equals(room.state());
     }
 
-    private record Expiring<V>(V value, Instant expiresAt) {
+    /** What was read, and when: fresh for the TTL, then usable while the database is unavailable. */
+    private record Loaded<V>(V value, Instant at) {
     }
 
     private record MemberKey(String roomId, String userId) {

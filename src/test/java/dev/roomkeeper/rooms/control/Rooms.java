@@ -1,5 +1,7 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseProbe;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.engine.memory.MemoryStreamBroker;
@@ -82,6 +84,7 @@ class Rooms implements AutoCloseable {
         access.memberships = memberships;
         access.ttl = Duration.ZERO;
         access.metrics = metrics;
+        access.database = new DatabaseAvailability(metrics, new DatabaseProbe(), Duration.ofSeconds(2), System::nanoTime);
         access.countCache();
         writer.em = session;
         touches.writer = writer;
