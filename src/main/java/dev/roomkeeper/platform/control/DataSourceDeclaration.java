@@ -14,6 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
  * WildFly's class transformer for that ({@code jboss.as.jpa.classtransformer}). The {@code fish.payara.*}
  * properties tune Payara's pool (WildFly logs that it ignores them); {@code configPrefix} is a real property
  * of {@link UrlDataSource}, and WildFly's pool refuses a data source class declared with no property it can set.
+ * <p>
+ * Payara's pool: a caller waits at most {@value #MAX_WAIT_MILLIS} ms for a connection when all 32 are in use
+ * (the default is a minute); each connection is validated with {@code Connection.isValid} when handed out, and
+ * one that fails makes the pool drop them all, so that after PostgreSQL restarts the pool opens new connections
+ * instead of handing out dead ones ({@code meta-data} validation never talks to the server). WildFly's pool takes
+ * neither from the annotation: it waits up to its default of 30 s, and does not validate; connections in use are
+ * freed within the socket timeout ({@link UrlDataSource}) all the same.
  */
 @DataSourceDefinition(
         name = "java:app/jdbc/roomkeeper",
@@ -23,9 +30,14 @@ import jakarta.enterprise.context.ApplicationScoped;
         properties = {
                 "configPrefix=" + UrlDataSource.DEFAULT_CONFIG_PREFIX,
                 "fish.payara.is-connection-validation-required=true",
-                "fish.payara.connection-validation-method=meta-data",
-                "fish.payara.fail-all-connections=true"
+                "fish.payara.connection-validation-method=custom-validation",
+                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
+                "fish.payara.fail-all-connections=true",
+                "fish.payara.max-wait-time-in-millis=" + DataSourceDeclaration.MAX_WAIT_MILLIS
         })
 @ApplicationScoped
 public class DataSourceDeclaration {
+
+    /** How long a caller waits for a connection from Payara's pool when every one is in use. */
+    static final int MAX_WAIT_MILLIS = 2000;
 }
