@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.Backlogs;
 import dev.roomkeeper.platform.control.DatabaseAvailability;
 import dev.roomkeeper.platform.control.DatabaseProbe;
 import dev.roomkeeper.platform.control.Jobs;
@@ -90,6 +91,7 @@ class Rooms implements AutoCloseable {
         touches.writer = writer;
         touches.metrics = metrics;
         touches.jobs = new Jobs(metrics, clock);
+        touches.backlogs = new Backlogs(metrics, clock);
         touches.init();
         activity.stream = this.engine;
         activity.presence = this.presence;
