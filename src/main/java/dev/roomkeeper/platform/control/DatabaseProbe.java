@@ -42,6 +42,16 @@ public class DatabaseProbe {
 
     private ThreadPoolExecutor executor;
 
+    /** For CDI. */
+    public DatabaseProbe() {
+    }
+
+    /** A probe built by hand (tests, tools): connections from {@code dataSource}, its thread from {@code threads}. */
+    public DatabaseProbe(DataSource dataSource, ManagedThreadFactory threads) {
+        this.dataSource = dataSource;
+        this.threads = threads;
+    }
+
     /**
      * What one probe found.
      *

@@ -275,8 +275,8 @@ public class AttendanceRecorder {
         }
         kept = changes;
         attempts++;
-        long backoff = Math.min(MAX_RETRY_BACKOFF.toMillis(), period << Math.min(attempts - 1, 20));
-        retryAt = now + Math.max(period, backoff);
+        // the flush interval, doubling, never more than the most (a retry still waits for a flush to run)
+        retryAt = now + Math.min(MAX_RETRY_BACKOFF.toMillis(), period << Math.min(attempts - 1, 20));
     }
 
     /**

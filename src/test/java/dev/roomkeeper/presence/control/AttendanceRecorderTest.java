@@ -394,7 +394,7 @@ class AttendanceRecorderTest {
     }
 
     /** A managed scheduler backed by a plain one, as the container's would run tasks. */
-    private static ManagedScheduledExecutorService managed(ScheduledExecutorService delegate) {
+    static ManagedScheduledExecutorService managed(ScheduledExecutorService delegate) {
         return (ManagedScheduledExecutorService) Proxy.newProxyInstance(AttendanceRecorderTest.class.getClassLoader(),
                 new Class<?>[]{ManagedScheduledExecutorService.class}, (proxy, method, args) -> {
                     try {
