@@ -188,6 +188,16 @@ public class DatabaseAvailability {
         }
     }
 
+    /** True on a thread inside a call (a database-backed bean's, with its transaction). */
+    public boolean inCall() {
+        int[] level = depth.get();
+        if (level[0] == 0) {
+            depth.remove();
+            return false;
+        }
+        return true;
+    }
+
     /**
      * Whether calls are let through now: false while the database is down (calls are refused until a probe
      * finds it answering again).

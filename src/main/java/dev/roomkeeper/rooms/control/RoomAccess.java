@@ -12,6 +12,8 @@ import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.RoomState;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,7 +28,13 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -49,9 +57,12 @@ import java.util.logging.Logger;
  * (stale-if-error) for up to {@code roomkeeper.rooms.access-stale-while-unavailable} after its TTL (default
  * {@code PT10M}; zero turns it off). Such lookups never wait on the database: while it is down they are refused or
  * answered from memory at once, and only the availability gate's background probe asks it. What is not cached
- * (a room or member this node has not seen within that time) is the 503 {@code database-unavailable}. Access
- * changes still drop entries as they arrive ({@link AccessChange}), outage or not, so a member removed is refused
- * rather than answered from a stale entry.
+ * (a room or member this node has not seen within that time) is the 503 {@code database-unavailable}. An entry
+ * due for a refresh is refreshed on the managed executor and waited for {@link #REFRESH_WAIT} at most, so even the
+ * first lookups after the database froze, before anything has failed, hold a frame for a quarter of a second per
+ * entry, not for the connection's timeouts (within a transaction the refresh is made on the caller, which must see
+ * its own writes). Access changes still drop entries as they arrive ({@link AccessChange}), outage or not, so a
+ * member removed is refused rather than answered from a stale entry.
  * <p>
  * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss|stale}} ({@code stale}: answered from an expired
  * entry because the database was unavailable), {@code roomkeeper.rooms.access.cache.invalidations}, and the gauge
@@ -68,6 +79,8 @@ public class RoomAccess {
     /** Rooms whose memberships are cached at once (so at most 100,000 memberships). */
     static final int MAX_ROOMS = 1_000;
     public static final String STALE_KEY = "roomkeeper.rooms.access-stale-while-unavailable";
+    /** The longest a lookup waits for the database to refresh an entry it could answer from memory. */
+    static final Duration REFRESH_WAIT = Duration.ofMillis(250);
 
     private static final Logger LOG = Logger.getLogger(RoomAccess.class.getName());
 
@@ -82,6 +95,15 @@ public class RoomAccess {
 
     @Inject
     DatabaseAvailability database;
+
+    @Resource
+    ManagedExecutorService managedExecutor;
+
+    /**
+     * Refreshes entries this node could still answer from memory, so that the lookup can stop waiting for a slow
+     * or frozen database after {@link #REFRESH_WAIT}; the server's managed executor (null: refresh on the caller).
+     */
+    Executor refresher;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
@@ -109,6 +131,9 @@ public class RoomAccess {
             Duration given = staleWhileUnavailable;
             staleWhileUnavailable = Duration.ZERO;
             LOG.warning(() -> STALE_KEY + " must be zero or positive, not " + given + ": expired entries are not used");
+        }
+        if (refresher == null) {
+            refresher = managedExecutor;
         }
         countCache();
     }
@@ -259,26 +284,74 @@ public class RoomAccess {
         }
         misses.inc();
         long generation = invalidations.get();
-        V value;
+        Supplier<V> loadAndStore = () -> {
+            V value = database.call(load);
+            store(cache, maxEntries, key, value, now, generation);
+            return value;
+        };
+        if (!fallback || refresher == null || database.inCall()) {
+            // nothing to answer instead (or within a transaction, which must see its own writes): wait for it
+            try {
+                return loadAndStore.get();
+            } catch (RuntimeException e) {
+                if (fallback && DatabaseFailure.of(e).isPresent()) {
+                    stale.inc();
+                    return entry.value();
+                }
+                throw e;
+            }
+        }
+        return refresh(entry, loadAndStore);
+    }
+
+    /**
+     * Refreshes an expired entry on the refresher, waiting at most {@link #REFRESH_WAIT}: past that, or when the
+     * database is unavailable, the entry is answered as it is, and a refresh still going on stores what it reads.
+     */
+    private <V> V refresh(Loaded<V> entry, Supplier<V> loadAndStore) {
+        CompletableFuture<V> refresh;
         try {
-            value = database.call(load);
-        } catch (RuntimeException e) {
-            if (fallback && DatabaseFailure.of(e).isPresent()) {
+            refresh = CompletableFuture.supplyAsync(loadAndStore, refresher);
+        } catch (RejectedExecutionException e) {
+            stale.inc();
+            return entry.value();
+        }
+        try {
+            return refresh.get(REFRESH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stale.inc(); // the database is slow or frozen: never hold a frame for it
+            return entry.value();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stale.inc();
+            return entry.value();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (DatabaseFailure.of(cause).isPresent()) {
                 stale.inc();
                 return entry.value();
             }
-            throw e;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
         }
+    }
+
+    /** Caches what was read at {@code readAt}, unless a change was announced since {@code generation}. */
+    private <K, V> void store(Map<K, Loaded<V>> cache, int maxEntries, K key, V value, Instant readAt, long generation) {
         if (cache.size() >= maxEntries) {
-            evict(cache, maxEntries, now);
+            evict(cache, maxEntries, readAt);
         }
-        Loaded<V> loaded = new Loaded<>(value, now);
+        Loaded<V> loaded = new Loaded<>(value, readAt);
         cache.put(key, loaded);
         if (invalidations.get() != generation) {
             // a change was announced while this was read: what was read may predate it
             cache.remove(key, loaded);
         }
-        return value;
     }
 
     /** Makes room: entries too old to serve even stale first, then expired ones, then everything. */

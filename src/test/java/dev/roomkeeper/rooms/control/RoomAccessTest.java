@@ -11,6 +11,7 @@ import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.persistence.PersistenceException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -490,6 +491,51 @@ class RoomAccessTest {
             } finally {
                 frozen.shutdownNow();
             }
+        }
+
+        @Test
+        void aRefreshThatTheDatabaseDoesNotAnswerSoonIsNotWaitedForAndStoresWhatItReadsLater() throws Exception {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            tick(Duration.ofSeconds(6));
+            CountDownLatch frozen = new CountDownLatch(1);
+            CountDownLatch reading = new CountDownLatch(1);
+            duringRoleLookup = () -> {
+                reading.countDown();
+                try {
+                    frozen.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            ExecutorService refresher = Executors.newSingleThreadExecutor();
+            access.refresher = refresher;
+            try {
+                roles.put("bob", Role.HOST);
+
+                assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role(), "answered from memory");
+                assertTrue(reading.await(10, TimeUnit.SECONDS));
+                assertEquals(1, frozen.getCount(), "while the database had not answered yet");
+
+                duringRoleLookup = () -> { };
+                frozen.countDown();
+                Awaitility.await("the refresh stored").atMost(Duration.ofSeconds(10))
+                        .until(() -> access.resolve("daily", user(Map.of())).role() == Role.HOST);
+            } finally {
+                frozen.countDown();
+                refresher.shutdownNow();
+            }
+        }
+
+        @Test
+        void aRefreshThatFindsTheDatabaseUnreachableAnswersFromMemory() {
+            access.refresher = Runnable::run;
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(6));
+            databaseDown = true;
+
+            assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+            assertFalse(database.available());
         }
 
         @Test
