@@ -271,14 +271,8 @@ class DatabaseAvailabilityTest {
 
     @Test
     void aCallThatBeganBeforeTheOutageWasNoticedAndSucceedsMarksTheDatabaseUp() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> slow = other.submit(() -> database.call(() -> {
-            started.countDown();
-            await(release);
-            return "late row";
-        }));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Future<String> slow = callWaitingFor(release, "late row");
         failWith(new SQLException("Connection refused", "08001"));
         assertFalse(database.available());
 
@@ -290,14 +284,8 @@ class DatabaseAvailabilityTest {
 
     @Test
     void aCallGoingOnForASecondWithNothingFinishingMeanwhileIsSlow() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> frozen = other.submit(() -> database.call(() -> {
-            started.countDown();
-            await(release);
-            return "row";
-        }));
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Future<String> frozen = callWaitingFor(release, "row");
         assertFalse(database.slow());
 
         advance(Duration.ofMillis(1001));
@@ -337,5 +325,17 @@ class DatabaseAvailabilityTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Starts a database call on another thread that returns {@code row} once {@code release} opens; returns once it runs. */
+    private Future<String> callWaitingFor(CountDownLatch release, String row) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        Future<String> call = other.submit(() -> database.call(() -> {
+            started.countDown();
+            await(release);
+            return row;
+        }));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return call;
     }
 }
