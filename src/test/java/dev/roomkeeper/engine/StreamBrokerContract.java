@@ -3,6 +3,7 @@ package dev.roomkeeper.engine;
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.stream.control.StreamBroker;
+import dev.roomkeeper.stream.entity.Published;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.testing.MutableClock;
@@ -110,6 +111,7 @@ public abstract class StreamBrokerContract {
         assertEquals("chat.message", stored.type());
         assertEquals(data, stored.data());
         assertEquals(clock.millis(), stored.time());
+        assertEquals(engine.position(r).epoch(), stored.epoch(), "every event names its stream's epoch");
     }
 
     @Test
@@ -216,6 +218,30 @@ public abstract class StreamBrokerContract {
     }
 
     @Test
+    void aPublishIdPublishesOnceAndItsRetryAnswersTheFirstEvent() {
+        String r = room();
+        StreamBroker other = engine;
+        Duration keep = Duration.ofMinutes(5);
+        Published first = engine.publishOnce(r, "message", "{\"n\":1}", "5:alice:p1", keep);
+        clock.advance(Duration.ofSeconds(1));
+        Published retry = other.publishOnce(r, "message", "{\"n\":1}", "5:alice:p1", keep);
+        Published next = other.publishOnce(r, "message", "{\"n\":2}", "5:alice:p2", keep);
+        Published elsewhere = engine.publishOnce(room(), "message", "{\"n\":1}", "5:alice:p1", keep);
+
+        assertFalse(first.duplicate());
+        assertTrue(retry.duplicate(), "the retry publishes nothing");
+        assertEquals(first.event().seq(), retry.event().seq());
+        assertEquals(first.event().epoch(), retry.event().epoch());
+        assertEquals(first.event().time(), retry.event().time(), "the first attempt's time");
+        assertFalse(next.duplicate());
+        assertEquals(first.event().seq() + 1, next.event().seq());
+        assertFalse(elsewhere.duplicate(), "ids are per room");
+        Replay replay = engine.replay(r, 0, null);
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), replay.events().stream().map(RoomEvent::data).toList(),
+                "each id published once");
+    }
+
+    @Test
     void releaseForgetsTheStreamAndALaterPublishStartsANewOne() {
         String r = room();
         engine.publish(r, "t", "{}");
@@ -228,7 +254,9 @@ public abstract class StreamBrokerContract {
         assertEquals(0, engine.position(r).seq());
         assertNotEquals(epoch, engine.position(r).epoch());
         assertFalse(engine.replay(r, 0, epoch).recovered(), "the old epoch is gone");
-        assertEquals(1, engine.publish(r, "t", "{}").seq());
+        RoomEvent restarted = engine.publish(r, "t", "{}");
+        assertEquals(1, restarted.seq());
+        assertEquals(engine.position(r).epoch(), restarted.epoch(), "the new stream's events carry its epoch");
         engine.release(room()); // releasing an unknown room does nothing
     }
 

@@ -29,7 +29,7 @@ final class StreamRecorder implements EventSink, AutoCloseable {
     }
 
     @Override
-    public void resyncRequired(String room, long lastSeq) {
+    public void resyncRequired(String room, long lastSeq, String epoch) {
         resync = true;
     }
 

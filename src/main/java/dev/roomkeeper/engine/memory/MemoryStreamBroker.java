@@ -2,12 +2,15 @@ package dev.roomkeeper.engine.memory;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.stream.control.StreamBroker;
+import dev.roomkeeper.stream.entity.Published;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -47,6 +50,24 @@ public class MemoryStreamBroker implements StreamBroker {
         return inRoom(room, locked -> locked.publish(type, data));
     }
 
+    @Override
+    public Published publishOnce(String room, String type, String data, String idempotencyKey, Duration keep) {
+        StreamBroker.requireOneLine(room, "room");
+        StreamBroker.requireOneLine(type, "type");
+        return inRoom(room, locked -> {
+            RoomStream stream = locked.stream;
+            long now = settings.clock().millis();
+            stream.publishIds.values().removeIf(first -> first.keepUntil() <= now);
+            Sent first = stream.publishIds.get(idempotencyKey);
+            if (first != null) {
+                return new Published(new RoomEvent(room, first.seq(), type, data, first.time(), stream.epoch), true);
+            }
+            RoomEvent event = locked.publish(type, data);
+            stream.publishIds.put(idempotencyKey, new Sent(event.seq(), event.time(), now + keep.toMillis()));
+            return new Published(event, false);
+        });
+    }
+
     /**
      * Runs {@code step} holding the room's lock, the one every publish takes: a state change made there
      * and the events it publishes through {@link LockedRoom} are one atomic step, and listeners see
@@ -77,7 +98,7 @@ public class MemoryStreamBroker implements StreamBroker {
         /** Gives the event the room's next seq, keeps it in the history and hands it to every listener. */
         public RoomEvent publish(String type, String data) {
             long now = settings.clock().millis();
-            RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now);
+            RoomEvent event = new RoomEvent(room, ++stream.seq, type, data, now, stream.epoch);
             stream.history.addLast(event);
             stream.touched = now;
             stream.lastEventAt = now;
@@ -186,11 +207,16 @@ public class MemoryStreamBroker implements StreamBroker {
         }
     }
 
+    private record Sent(long seq, long time, long keepUntil) {
+    }
+
     private final class RoomStream {
         final String epoch = UUID.randomUUID().toString().substring(0, 8);
         final ArrayDeque<RoomEvent> history = new ArrayDeque<>();
         long seq;
         long touched = settings.clock().millis();
+        /** Idempotency keys of publishOnce, with what they published, until they are kept no longer. */
+        final Map<String, Sent> publishIds = new HashMap<>();
         /** Written under the stream's lock, read without it by {@link #lastEventAt}; 0 before the first event. */
         volatile long lastEventAt;
     }

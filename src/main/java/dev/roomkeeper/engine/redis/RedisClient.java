@@ -2,18 +2,26 @@ package dev.roomkeeper.engine.redis;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.entity.RedisSettings;
+import dev.roomkeeper.stream.control.EngineException;
 import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +31,14 @@ import java.util.logging.Logger;
  * <p>
  * Keys of room {@code R} with prefix {@code rk:} all start with {@code rk:{R}:}, so they share a hash slot;
  * the stream's are {@code seq}, {@code epoch} and {@code hist}.
+ * <p>
+ * <b>Bounded waits and honest failures.</b> Every command waits at most the configured timeout for a connection
+ * and for its answer. A command that could not be sent fails as {@link EngineException#notApplied}; one that was
+ * sent and got no answer in time (Redis frozen, or gone mid-command) as {@link EngineException#outcomeUnknown},
+ * since Redis may still run it. After either, Redis is taken to be down: commands are refused at once (not
+ * applied) instead of each waiting out the timeout behind the last, and one caller at a time, at most every
+ * {@link #PROBE_INTERVAL}, checks with a PING whether Redis answers again. So no request waits on a frozen
+ * Redis for longer than one timeout (two when it probes and then runs its command).
  */
 public class RedisClient implements AutoCloseable {
 
@@ -31,7 +47,16 @@ public class RedisClient implements AutoCloseable {
     private final EngineSettings settings;
     private final RedisSettings redis;
     private final HostAndPort address;
+    /** How often, while Redis is taken to be down, one caller checks whether it answers again. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+
     private final JedisPooled pool;
+    private final CommandObjects commands = new CommandObjects();
+    private volatile boolean down;
+    private volatile long nextProbe = System.nanoTime();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final LongAdder refusedWhileDown = new LongAdder();
+    private final LongAdder unknownOutcomes = new LongAdder();
 
     public RedisClient(EngineSettings settings, RedisSettings redis) {
         this.settings = settings;
@@ -72,12 +97,100 @@ public class RedisClient implements AutoCloseable {
                 .build();
     }
 
-    /** Runs a script by its SHA, loading it again when Redis lost it (restarted, or its script cache flushed). */
+    /**
+     * Runs a script by its SHA, loading it again when Redis lost it (restarted, or its script cache flushed).
+     *
+     * @throws EngineException when Redis is down or does not answer within the timeout (see the class comment)
+     */
     public Object run(RedisScript script, List<String> keys, List<String> args) {
+        admit();
+        Connection connection = borrow();
+        try (connection) {
+            try {
+                return connection.executeCommand(commands.evalsha(script.sha(), keys, args));
+            } catch (JedisNoScriptException e) {
+                return connection.executeCommand(commands.eval(script.source(), keys, args));
+            }
+        } catch (JedisConnectionException e) {
+            trip(e);
+            unknownOutcomes.increment();
+            throw EngineException.outcomeUnknown("no answer from Redis at " + address + " to " + script.name()
+                    + " within " + redis.connectTimeout().toMillis() + " ms", e);
+        }
+    }
+
+    /**
+     * Runs a plain command (a read, or an idempotent delete, where an unknown outcome changes nothing for the
+     * caller) under the same bounded wait and down-detection as {@link #run}.
+     *
+     * @throws EngineException (not applied) when Redis is down or does not answer in time
+     */
+    public <T> T call(Function<JedisPooled, T> command) {
+        admit();
         try {
-            return pool.evalsha(script.sha(), keys, args);
-        } catch (JedisNoScriptException e) {
-            return pool.eval(script.source(), keys, args);
+            return command.apply(pool);
+        } catch (JedisConnectionException e) {
+            trip(e);
+            throw EngineException.notApplied("no answer from Redis at " + address + " within "
+                    + redis.connectTimeout().toMillis() + " ms", e);
+        } catch (JedisException e) {
+            if (e.getCause() instanceof JedisConnectionException) { // the pool could not connect
+                trip(e);
+                throw EngineException.notApplied("cannot reach Redis at " + address, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Commands refused at once while Redis was taken to be down. */
+    public long refusedWhileDown() {
+        return refusedWhileDown.sum();
+    }
+
+    /** Commands sent that got no answer in time (their outcome was unknown to the caller). */
+    public long unknownOutcomes() {
+        return unknownOutcomes.sum();
+    }
+
+    /** True while Redis is taken to be down (the last command got no answer and no PING has since). */
+    public boolean down() {
+        return down;
+    }
+
+    /** Refuses at once while Redis is taken to be down, except for one caller per probe interval that PINGs it. */
+    private void admit() {
+        if (!down) {
+            return;
+        }
+        if (System.nanoTime() - nextProbe < 0 || !probing.compareAndSet(false, true)) {
+            refusedWhileDown.increment();
+            throw EngineException.notApplied("Redis at " + address + " is not answering; the command was not sent", null);
+        }
+        try {
+            if (!ping()) {
+                refusedWhileDown.increment();
+                throw EngineException.notApplied("Redis at " + address + " is not answering; the command was not sent", null);
+            }
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    private Connection borrow() {
+        try {
+            return pool.getPool().getResource();
+        } catch (JedisException e) {
+            trip(e);
+            throw EngineException.notApplied("cannot reach Redis at " + address, e);
+        }
+    }
+
+    private void trip(Exception cause) {
+        nextProbe = System.nanoTime() + PROBE_INTERVAL.toNanos();
+        if (!down) {
+            down = true;
+            LOG.warning(() -> "Redis at " + address + " is not answering (" + cause + "); refusing commands at once"
+                    + " and checking every " + PROBE_INTERVAL.toMillis() + " ms whether it is back");
         }
     }
 
@@ -95,11 +208,17 @@ public class RedisClient implements AutoCloseable {
         }
     }
 
-    /** True when Redis answers a PING. */
+    /** True when Redis answers a PING (within the timeout); an answer ends a spell of being taken to be down. */
     public boolean ping() {
         try {
-            return "PONG".equals(pool.ping());
+            boolean answered = "PONG".equals(pool.ping());
+            if (answered && down) {
+                down = false;
+                LOG.info(() -> "Redis at " + address + " answers again");
+            }
+            return answered;
         } catch (JedisException e) {
+            nextProbe = System.nanoTime() + PROBE_INTERVAL.toNanos();
             return false;
         }
     }

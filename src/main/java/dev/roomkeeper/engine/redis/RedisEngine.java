@@ -71,6 +71,8 @@ public class RedisEngine implements Engine {
         // monotonic counts the subscriber keeps; gauges, because neither metrics API counts through a function
         meters.gauge("roomkeeper.redis.reconnects", stream, RedisStreamBroker::reconnects);
         meters.gauge("roomkeeper.redis.gap.events.fetched", stream, RedisStreamBroker::gapEventsFetched);
+        meters.gauge("roomkeeper.redis.commands.refused", client, RedisClient::refusedWhileDown);
+        meters.gauge("roomkeeper.redis.commands.unanswered", client, RedisClient::unknownOutcomes);
     }
 
     @Override

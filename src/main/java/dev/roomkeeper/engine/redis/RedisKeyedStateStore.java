@@ -75,7 +75,7 @@ public class RedisKeyedStateStore implements KeyedStateStore {
     @Override
     public Optional<KeyedEntry> get(String room, String space, String key) {
         StreamBroker.requireOneLine(room, "room");
-        String record = redis.pool().hget(spaceKey(room, space), key);
+        String record = redis.call(p -> p.hget(spaceKey(room, space), key));
         if (record == null) {
             return Optional.empty();
         }
@@ -111,11 +111,11 @@ public class RedisKeyedStateStore implements KeyedStateStore {
             return List.of();
         }
         List<KeyedResult> expired = new ArrayList<>();
-        for (String member : redis.pool().zrangeByScore(deadlinesKey, "-inf", Long.toString(now), 0, max)) {
+        for (String member : redis.call(p -> p.zrangeByScore(deadlinesKey, "-inf", Long.toString(now), 0, max))) {
             int a = member.indexOf('\n');
             int b = member.indexOf('\n', a + 1);
             if (a <= 0 || b <= a) {
-                redis.pool().zrem(deadlinesKey, member); // not ours: never written by keyed-write.lua
+                redis.call(p -> p.zrem(deadlinesKey, member)); // not ours: never written by keyed-write.lua
                 continue;
             }
             String room = member.substring(0, a);
@@ -135,7 +135,7 @@ public class RedisKeyedStateStore implements KeyedStateStore {
     public void release(String room, String space) {
         StreamBroker.requireOneLine(room, "room");
         // deadlines left behind are dropped by the next sweep that meets them
-        redis.pool().del(spaceKey(room, space), spaceKey(room, space) + ":meta");
+        redis.call(p -> p.del(spaceKey(room, space), spaceKey(room, space) + ":meta"));
     }
 
     private List<String> keys(String room, String space, String... more) {

@@ -111,7 +111,7 @@ public class RedisPresenceStore implements PresenceStore {
             return List.of();
         }
         List<PresenceChange> ended = new ArrayList<>();
-        for (String member : redis.pool().zrangeByScore(deadlinesKey, "-inf", "(" + now, 0, max)) {
+        for (String member : redis.call(p -> p.zrangeByScore(deadlinesKey, "-inf", "(" + now, 0, max))) {
             int split = member.indexOf(WireEvent.SEPARATOR);
             if (split > 0) {
                 String room = member.substring(0, split);
@@ -148,24 +148,24 @@ public class RedisPresenceStore implements PresenceStore {
     @Override
     public int usersPresent(String room) {
         StreamBroker.requireOneLine(room, "room");
-        return Math.toIntExact(redis.pool().hlen(roomKey(room, "users")));
+        return Math.toIntExact(redis.call(p -> p.hlen(roomKey(room, "users"))));
     }
 
     /** Deletes the room's {@code last} hash; the sessions and users hashes are already gone when nobody is present. */
     @Override
     public void release(String room) {
         StreamBroker.requireOneLine(room, "room");
-        redis.pool().del(roomKey(room, "last"));
+        redis.call(p -> p.del(roomKey(room, "last")));
     }
 
     @Override
     public List<String> roomsOf(String userId) {
-        return redis.pool().smembers(redis.key("p:user:" + userId)).stream().sorted().toList();
+        return redis.call(p -> p.smembers(redis.key("p:user:" + userId)).stream().sorted().toList());
     }
 
     @Override
     public long sessionCount() {
-        return redis.pool().zcard(deadlinesKey);
+        return redis.call(p -> p.zcard(deadlinesKey));
     }
 
     // ---- running the scripts

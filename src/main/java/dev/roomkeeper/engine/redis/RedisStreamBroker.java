@@ -2,6 +2,7 @@ package dev.roomkeeper.engine.redis;
 
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.stream.control.StreamBroker;
+import dev.roomkeeper.stream.entity.Published;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
@@ -90,11 +91,30 @@ public class RedisStreamBroker implements StreamBroker {
         StreamBroker.requireOneLine(type, "type");
         String payload = data == null || data.isBlank() ? "{}" : data;
         long now = settings.clock().millis();
-        Object seq = redis.run(publishScript, redis.streamKeys(room), List.of(RedisClient.newEpoch(), room,
-                Long.toString(now), type, payload, Integer.toString(settings.historySize()),
+        List<?> reply = (List<?>) redis.run(publishScript, redis.streamKeys(room), List.of(RedisClient.newEpoch(),
+                room, Long.toString(now), type, payload, Integer.toString(settings.historySize()),
                 Long.toString(settings.streamIdleTtl().toMillis()), channel));
         published.increment();
-        return new RoomEvent(room, (Long) seq, type, payload, now);
+        return new RoomEvent(room, (Long) reply.get(0), type, payload, now, (String) reply.get(1));
+    }
+
+    @Override
+    public Published publishOnce(String room, String type, String data, String idempotencyKey, Duration keep) {
+        StreamBroker.requireOneLine(room, "room");
+        StreamBroker.requireOneLine(type, "type");
+        String payload = data == null || data.isBlank() ? "{}" : data;
+        long now = settings.clock().millis();
+        List<String> keys = new ArrayList<>(redis.streamKeys(room));
+        keys.add(redis.roomKey(room, "pub:" + idempotencyKey));
+        List<?> reply = (List<?>) redis.run(publishScript, keys, List.of(RedisClient.newEpoch(), room,
+                Long.toString(now), type, payload, Integer.toString(settings.historySize()),
+                Long.toString(settings.streamIdleTtl().toMillis()), channel, Long.toString(Math.max(1, keep.toMillis()))));
+        boolean duplicate = reply.size() > 3 && Long.valueOf(1).equals(reply.get(3));
+        if (!duplicate) {
+            published.increment();
+        }
+        return new Published(new RoomEvent(room, (Long) reply.get(0), type, payload,
+                Long.parseLong((String) reply.get(2)), (String) reply.get(1)), duplicate);
     }
 
     @Override
@@ -125,7 +145,7 @@ public class RedisStreamBroker implements StreamBroker {
     @Override
     public void release(String room) {
         StreamBroker.requireOneLine(room, "room");
-        redis.pool().del(redis.streamKeys(room).toArray(String[]::new));
+        redis.call(p -> p.del(redis.streamKeys(room).toArray(String[]::new)));
     }
 
     @Override

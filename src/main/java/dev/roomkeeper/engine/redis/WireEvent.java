@@ -44,7 +44,7 @@ record WireEvent(String epoch, RoomEvent event) {
         try {
             long seq = Long.parseLong(fields[2]);
             long time = Long.parseLong(fields[3]);
-            return new WireEvent(fields[1], new RoomEvent(fields[0], seq, fields[4], fields[5], time));
+            return new WireEvent(fields[1], new RoomEvent(fields[0], seq, fields[4], fields[5], time, fields[1]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a room event: " + abbreviate(text), e);
         }

@@ -41,8 +41,20 @@ public class PresenceHandler implements FrameHandler {
     @Inject
     RoomAccess access;
 
-    /** One session carried by a socket. */
-    record Binding(String roomId, String slug, String userId, String sessionId, Duration interval, String connectionId) {
+    /**
+     * One session carried by a socket, with the room stream's epoch when it joined and the metadata its client last
+     * gave (null: the defaults), so that a session the engine loses with its data can be restored as it was.
+     */
+    record Binding(String roomId, String slug, String userId, String sessionId, Duration interval, String connectionId,
+                   String epoch, JsonObject meta) {
+
+        Binding withMeta(JsonObject newMeta) {
+            return new Binding(roomId, slug, userId, sessionId, interval, connectionId, epoch, newMeta);
+        }
+
+        Binding withEpoch(String newEpoch) {
+            return new Binding(roomId, slug, userId, sessionId, interval, connectionId, newEpoch, meta);
+        }
     }
 
     /** connection id → its sessions, keyed by room + session id */
@@ -69,6 +81,10 @@ public class PresenceHandler implements FrameHandler {
                     throw new FrameException("\"meta\" is required.");
                 }
                 registry.update(caller, roomRef, sessionId, meta);
+                Binding updated = binding(connection.id(), roomRef, sessionId);
+                if (updated != null) {
+                    rebind(updated.withMeta(meta));
+                }
                 yield Reply.ack(JSON.createObjectBuilder().add("sessionId", sessionId));
             }
             case "presence.leave" -> {
@@ -87,7 +103,10 @@ public class PresenceHandler implements FrameHandler {
         String resumeToken = frame.optionalString("resumeToken", 2048);
         Joined joined = registry.join(caller, roomRef, sessionId, interval, meta, resumeToken);
         String roomId = joined.access().roomId();
-        bind(new Binding(roomId, joined.access().slug(), caller.userId(), sessionId, joined.interval(), connection.id()));
+        Binding before = binding(connection.id(), roomId, sessionId);
+        JsonObject kept = meta != null ? meta : before == null ? null : before.meta(); // a refresh keeps the metadata
+        bind(new Binding(roomId, joined.access().slug(), caller.userId(), sessionId, joined.interval(), connection.id(),
+                joined.snapshot().epoch(), kept));
         JsonObjectBuilder result = JSON.createObjectBuilder()
                 .add("room", roomId)
                 .add("slug", joined.access().slug())
@@ -118,6 +137,13 @@ public class PresenceHandler implements FrameHandler {
                     "This socket has not joined this presence session; send presence.join (with the resumeToken to resume it).");
         }
         if (!registry.heartbeat(binding.roomId(), caller.userId(), sessionId, binding.interval())) {
+            var restored = registry.restoreLost(caller, binding.roomId(), sessionId, binding.interval(), binding.epoch(),
+                    binding.meta());
+            if (restored.isPresent()) {
+                rebind(binding.withEpoch(restored.get()));
+                return id == null ? Reply.none()
+                        : Reply.ack(JSON.createObjectBuilder().add("interval", binding.interval().toMillis()).add("restored", true));
+            }
             unbind(connection.id(), binding.roomId(), sessionId);
             return Reply.refuse("presence-expired",
                     "This presence session has ended (expired, left or removed); join again.");
@@ -171,6 +197,14 @@ public class PresenceHandler implements FrameHandler {
             }
         }
         bySocket.computeIfAbsent(binding.connectionId(), c -> new ConcurrentHashMap<>()).put(key, binding);
+    }
+
+    /** Replaces a binding this socket still holds (a session that moved to another socket stays there). */
+    private void rebind(Binding binding) {
+        Map<String, Binding> sessions = bySocket.get(binding.connectionId());
+        if (sessions != null) {
+            sessions.replace(key(binding.roomId(), binding.sessionId()), binding);
+        }
     }
 
     private void unbind(String connectionId, String roomId, String sessionId) {

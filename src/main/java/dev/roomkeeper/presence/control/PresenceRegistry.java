@@ -109,6 +109,7 @@ public class PresenceRegistry {
     private Meters.Counter heartbeats;
     private Meters.Counter unknownHeartbeats;
     private Meters.Counter occupied;
+    private Meters.Counter restored;
 
     @PostConstruct
     void init() {
@@ -120,6 +121,7 @@ public class PresenceRegistry {
             changeCounters.put(kind, metrics.counter("roomkeeper.presence.changes", "kind", kind.name().toLowerCase()));
         }
         occupied = metrics.counter("roomkeeper.rooms.occupied");
+        restored = metrics.counter("roomkeeper.presence.restored");
         for (LeaveReason reason : LeaveReason.values()) {
             vacatedCounters.put(reason, metrics.counter("roomkeeper.rooms.vacated", "reason", reason.wireName()));
         }
@@ -180,6 +182,35 @@ public class PresenceRegistry {
             unknownHeartbeats.inc();
         }
         return beat.known();
+    }
+
+    /**
+     * Brings back a session the engine lost with its data (Redis restarted empty) while its client is still
+     * connected and heartbeating: when the room's stream has a new epoch since the session joined in
+     * {@code joinedEpoch}, the session did not end (a leave, expiry or removal keeps the epoch) but was lost, so
+     * it joins again with the same id and the metadata the client last gave, and its client never sees it leave.
+     *
+     * @return the stream's epoch now when the session was restored; empty when it had really ended (or the caller
+     *         is no longer a member of the open room), so the client must be told to join again
+     */
+    public Optional<String> restoreLost(Caller caller, String roomId, String sessionId, Duration interval,
+                                        String joinedEpoch, JsonObject meta) {
+        String epoch = events.position(roomId).epoch();
+        if (joinedEpoch == null || joinedEpoch.equals(epoch)) {
+            return Optional.empty();
+        }
+        Access granted;
+        try {
+            granted = access.resolve(roomId, caller);
+        } catch (ProblemException refused) {
+            return Optional.empty();
+        }
+        String metaJson = PresenceMetadata.sanitize(meta, caller, granted.role());
+        stored(() -> store.join(roomId, caller.userId(), sessionId, metaJson, deadline(interval))).ifPresent(this::record);
+        restored.inc();
+        LOG.info(() -> "restored presence session " + sessionId + " of " + caller.userId() + " in room " + roomId
+                + ": the engine lost it with the room's stream (epoch " + joinedEpoch + " -> " + epoch + ")");
+        return Optional.of(epoch);
     }
 
     /** Replaces a session's metadata (one {@code presence.update}, or nothing when unchanged). */

@@ -138,6 +138,14 @@ public final class RoomSubscription {
      *                      already held by this thread; elsewhere a gap is answered with a resync instead
      */
     private void accept(OutboundEvent event, boolean mayReadEngine) {
+        String eventEpoch = event.event().epoch();
+        if (eventEpoch != null && epoch != null && !eventEpoch.equals(epoch)) {
+            // the stream restarted (the engine lost the room's counter and history): its seqs count from 1 again,
+            // so comparing them with lastSeq would drop the new stream's first events as duplicates
+            closed = true;
+            sink.resyncRequired(room, lastSeq, eventEpoch);
+            return;
+        }
         long seq = event.event().seq();
         if (seq <= lastSeq) {
             return;
@@ -145,14 +153,14 @@ public final class RoomSubscription {
         if (seq > lastSeq + 1) {
             if (!mayReadEngine) {
                 closed = true;
-                sink.resyncRequired(room, lastSeq);
+                sink.resyncRequired(room, lastSeq, null);
                 return;
             }
             // the engine skipped events (lost connection, lost history): try the history once
             Replay gap = engine.replay(room, lastSeq, epoch);
             if (!gap.recovered()) {
                 closed = true;
-                sink.resyncRequired(room, lastSeq);
+                sink.resyncRequired(room, lastSeq, null);
                 return;
             }
             for (RoomEvent missed : gap.events()) {

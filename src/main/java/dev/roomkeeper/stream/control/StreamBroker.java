@@ -1,9 +1,11 @@
 package dev.roomkeeper.stream.control;
 
+import dev.roomkeeper.stream.entity.Published;
 import dev.roomkeeper.stream.entity.Replay;
 import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.stream.entity.StreamPosition;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -23,6 +25,14 @@ public interface StreamBroker {
      * @throws IllegalArgumentException when the room or type holds a newline (see {@link #requireOneLine})
      */
     RoomEvent publish(String room, String type, String data);
+
+    /**
+     * Publishes as {@link #publish} does, at most once per {@code idempotencyKey} in the room for {@code keep}:
+     * a later call with the same key publishes nothing and answers the first event's seq, epoch and time
+     * ({@link Published#duplicate}). The key is checked and recorded in the same atomic step as the publish, so a
+     * retry after an unknown outcome (the first attempt was sent and no answer came) is safe on every node.
+     */
+    Published publishOnce(String room, String type, String data, String idempotencyKey, Duration keep);
 
     /**
      * The events of {@code room} after {@code since}, or {@code recovered=false} when they are no

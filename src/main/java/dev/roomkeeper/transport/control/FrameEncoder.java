@@ -67,8 +67,12 @@ public final class FrameEncoder {
                     .add("reason", unsubscribed.reason()).add("time", unsubscribed.time()).build().toString();
         }
         if (frame instanceof Resync resync) {
-            return JSON.createObjectBuilder().add("type", "resync").add("room", resync.room()).add("seq", resync.seq())
-                    .build().toString();
+            JsonObjectBuilder json = JSON.createObjectBuilder().add("type", "resync").add("room", resync.room())
+                    .add("seq", resync.seq());
+            if (resync.epoch() != null) {
+                json.add("epoch", resync.epoch());
+            }
+            return json.build().toString();
         }
         throw new IllegalArgumentException("no encoding for " + frame.getClass().getSimpleName());
     }

@@ -121,9 +121,9 @@ public final class SocketConnection implements EventSink {
     }
 
     @Override
-    public void resyncRequired(String room, long lastSeq) {
+    public void resyncRequired(String room, long lastSeq, String epoch) {
         subscriptions.remove(room);
-        send(new OutboundFrame.Resync(room, lastSeq));
+        send(new OutboundFrame.Resync(room, lastSeq, epoch));
     }
 
     /** Queues a frame (see {@link #enqueue}). */

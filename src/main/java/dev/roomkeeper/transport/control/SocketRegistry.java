@@ -9,9 +9,14 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.roomkeeper.transport.entity.SocketClosed;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -45,6 +50,9 @@ public class SocketRegistry {
 
     @Inject
     Jobs jobs;
+
+    @Inject
+    Event<SocketClosed> closedSockets;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.ws.auth-timeout", defaultValue = "PT10S")
@@ -126,6 +134,26 @@ public class SocketRegistry {
                 LOG.log(Level.FINE, e, () -> "sweep failed on connection " + connection.id());
             }
         }
+    }
+
+    /**
+     * The application is stopping (undeploy, graceful shutdown): every socket is told, while every bean is still
+     * there, that it ends without a clean close ({@link SocketClosed}, not clean), so the sessions it carries turn
+     * {@code reconnecting} for the grace period and a client that reconnects to another node resumes them without a
+     * leave. Runs before the observers of default priority (the attendance flush among them); then the sockets are
+     * closed with 1001. The close callbacks that follow find nothing left to end.
+     */
+    void beforeShutdown(@Observes @Priority(Interceptor.Priority.APPLICATION) @BeforeDestroyed(ApplicationScoped.class)
+                        Object application) {
+        for (SocketConnection connection : connections) {
+            try {
+                Caller caller = connection.caller();
+                closedSockets.fire(new SocketClosed(connection.id(), caller == null ? null : caller.userId(), false));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, e, () -> "could not hand over the sessions of connection " + connection.id());
+            }
+        }
+        closeAll();
     }
 
     /** Closes every socket, telling clients to reconnect elsewhere (undeploy, shutdown). */

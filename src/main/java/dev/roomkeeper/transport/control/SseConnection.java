@@ -102,8 +102,9 @@ public final class SseConnection implements EventSink {
     }
 
     @Override
-    public void resyncRequired(String room, long lastSeq) {
-        enqueue(control("snapshot-required", "{\"room\":" + JsonString.quote(room) + ",\"seq\":" + lastSeq + "}"));
+    public void resyncRequired(String room, long lastSeq, String epoch) {
+        enqueue(control("snapshot-required", "{\"room\":" + JsonString.quote(room) + ",\"seq\":" + lastSeq
+                + (epoch == null ? "" : ",\"epoch\":" + JsonString.quote(epoch)) + "}"));
         closeAfterSends();
     }
 

@@ -43,6 +43,6 @@ public sealed interface OutboundFrame {
     }
 
     /** A subscription ended because events were lost that cannot be replayed: take a snapshot. */
-    record Resync(String room, long seq) implements OutboundFrame {
+    record Resync(String room, long seq, String epoch) implements OutboundFrame {
     }
 }

@@ -1,5 +1,11 @@
 package dev.roomkeeper.engine.redis;
 
+import java.util.concurrent.Future;
+
+import dev.roomkeeper.stream.entity.Published;
+
+import dev.roomkeeper.stream.control.EngineException;
+
 import dev.roomkeeper.engine.StreamBrokerContract;
 import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
@@ -206,6 +212,12 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         RedisStreamBroker node = (RedisStreamBroker) engine;
         String r = room();
         List<Long> seen = collectSeqs(node, r);
+        List<String> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        node.listen(e -> {
+            if (e.room().equals(r)) {
+                epochs.add(e.epoch());
+            }
+        });
         publish(node, r, 3);
         String old = node.position(r).epoch();
         awaitTrue(() -> seen.size() >= 3, "events before the flush");
@@ -225,6 +237,8 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
         assertEquals(2, replay.events().size());
         awaitTrue(() -> seen.size() >= 5, "the restarted stream is delivered");
         assertEquals(List.of(1L, 2L, 3L, 1L, 2L), List.copyOf(seen));
+        assertEquals(List.of(old, old, old, fresh, fresh), List.copyOf(epochs),
+                "delivered events name their epoch, so subscriptions tell the restarted stream from duplicates");
     }
 
     @Test
@@ -366,6 +380,89 @@ class RedisStreamBrokerTest extends StreamBrokerContract {
     private static long publishCalls(Jedis admin) {
         Matcher m = Pattern.compile("(?m)^cmdstat_publish:calls=(\\d+)").matcher(admin.info("commandstats"));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * Redis frozen (DEBUG SLEEP: it reads nothing and answers nothing until it wakes): the publish already sent is
+     * answered "outcome unknown" after the timeout, and is in fact published when Redis wakes; while it sleeps the
+     * next publishes are refused at once and never published; once it answers again, a retry with the first
+     * attempt's id publishes nothing and names the first attempt's seq.
+     */
+    @Test
+    void aFrozenRedisIsAnsweredHonestlyAndWithinTheTimeoutAndARetryWithTheSameIdPublishesOnce() throws Exception {
+        Duration timeout = Duration.ofMillis(400);
+        Engine frozenSide = new RedisEngine(new EngineSettings(HISTORY, Duration.ofMinutes(5), Duration.ofHours(1), clock),
+                redisSettings(REDIS.port(), timeout), DAEMONS);
+        opened.add(frozenSide);
+        StreamBroker node = frozenSide.stream();
+        String r = room();
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine.listen(e -> {
+            if (e.room().equals(r)) {
+                delivered.add(e.data());
+            }
+        });
+        Duration keep = Duration.ofMinutes(5);
+        node.publishOnce(r, "message", "{\"n\":0}", "k0", keep);
+
+        ExecutorService sleeper = Executors.newSingleThreadExecutor(DAEMONS);
+        Future<?> sleeping;
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port(), 10_000)) { // waits out the sleep it asks for
+            sleeping = sleeper.submit(() -> admin.sendCommand(() -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "SLEEP", "2"));
+            awaitTrue(() -> {
+                try (Jedis probe = new Jedis("127.0.0.1", REDIS.port(), 100)) {
+                    probe.ping();
+                    return false;
+                } catch (redis.clients.jedis.exceptions.JedisConnectionException asleep) {
+                    return true;
+                }
+            }, "Redis asleep");
+
+            EngineException unknown = assertThrows(EngineException.class,
+                    () -> node.publishOnce(r, "message", "{\"n\":1}", "k1", keep));
+            assertTrue(unknown.outcomeUnknown(), "sent, and no answer came");
+            EngineException refused = assertThrows(EngineException.class,
+                    () -> node.publishOnce(r, "message", "{\"n\":2}", "k2", keep));
+            assertFalse(refused.outcomeUnknown(), "not sent while Redis is taken to be down");
+            sleeping.get(10, TimeUnit.SECONDS);
+        } finally {
+            sleeper.shutdownNow();
+        }
+
+        awaitTrue(() -> delivered.contains("{\"n\":1}"), "the unanswered publish ran when Redis woke");
+        Published retry = awaitResult(() -> node.publishOnce(r, "message", "{\"n\":1}", "k1", keep));
+        assertTrue(retry.duplicate(), "the retry learns the first attempt went through");
+        Published again = node.publishOnce(r, "message", "{\"n\":2}", "k2", keep);
+        assertFalse(again.duplicate(), "the refused publish had not happened");
+        awaitTrue(() -> delivered.contains("{\"n\":2}"), "the retried refused publish is delivered");
+        assertEquals(List.of("{\"n\":0}", "{\"n\":1}", "{\"n\":2}"), List.copyOf(delivered),
+                "each publish delivered exactly once");
+    }
+
+    @Test
+    void aPublishIdIsSharedByEveryNode() {
+        String r = room();
+        StreamBroker other = open();
+        Published first = engine.publishOnce(r, "message", "{}", "3:bob:x", Duration.ofMinutes(1));
+        Published retry = other.publishOnce(r, "message", "{}", "3:bob:x", Duration.ofMinutes(1));
+        assertTrue(retry.duplicate());
+        assertEquals(first.event().seq(), retry.event().seq());
+        assertEquals(1, other.position(r).seq());
+    }
+
+    /** Calls {@code call} until it stops failing with an {@link EngineException} (Redis taken to be down), within the deadline. */
+    private static <T> T awaitResult(java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (EngineException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // Redis is checked again every 500 ms
+            }
+        }
     }
 
     private static Jedis admin() {

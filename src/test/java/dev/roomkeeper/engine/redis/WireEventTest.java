@@ -11,7 +11,7 @@ class WireEventTest {
     @Test
     void dataWithNewlinesAndUnicodeRoundTrips() {
         WireEvent wire = new WireEvent("8f3a", new RoomEvent("room-1", 42, "chat.message",
-                "{\"t\":\"a\nb\r\nc \\n é 😀\"}\n\n", 1767225600123L));
+                "{\"t\":\"a\nb\r\nc \\n é 😀\"}\n\n", 1767225600123L, "8f3a"));
         assertEquals(wire, WireEvent.decode(wire.encode()));
     }
 
@@ -19,7 +19,7 @@ class WireEventTest {
     void fieldsAreInTheDocumentedOrder() {
         WireEvent wire = WireEvent.decode("r\ne\n7\n1000\nroom.closed\n{}");
         assertEquals("e", wire.epoch());
-        assertEquals(new RoomEvent("r", 7, "room.closed", "{}", 1000), wire.event());
+        assertEquals(new RoomEvent("r", 7, "room.closed", "{}", 1000, "e"), wire.event());
     }
 
     @Test

@@ -184,6 +184,25 @@ class RoomSubscriptionTest {
         assertEquals(List.of("ack", "ended"), sink.log);
     }
 
+    @Test
+    void aRestartedStreamIsNeverTakenForDuplicatesButAsksTheClientToResync() {
+        RoomSubscription subscription = new RoomSubscription(ROOM, sink, engine);
+        subscription.start(null, null, r -> sink.log.add("ack"));
+        for (int i = 0; i < 3; i++) {
+            subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+        }
+        String oldEpoch = subscription.epoch();
+        engine.release(ROOM); // the engine lost the room's stream: the next event starts a new epoch at seq 1
+        RoomEvent restarted = engine.publish(ROOM, "t", "{}");
+        assertEquals(1, restarted.seq());
+        assertFalse(oldEpoch.equals(restarted.epoch()));
+
+        subscription.offer(new OutboundEvent(restarted));
+        subscription.offer(new OutboundEvent(engine.publish(ROOM, "t", "{}")));
+
+        assertEquals(List.of("ack", "1", "2", "3", "resync after 3 to a new epoch"), sink.log);
+    }
+
     private void publish(int n) {
         for (int i = 0; i < n; i++) {
             engine.publish(ROOM, "t", "{}");
@@ -200,8 +219,8 @@ class RoomSubscriptionTest {
         }
 
         @Override
-        public void resyncRequired(String room, long lastSeq) {
-            log.add("resync after " + lastSeq);
+        public void resyncRequired(String room, long lastSeq, String epoch) {
+            log.add("resync after " + lastSeq + (epoch == null ? "" : " to a new epoch"));
         }
     }
 }

@@ -35,6 +35,8 @@ class FrameEncoderTest {
                 FrameEncoder.encode(new OutboundFrame.Pong(null, 2, Json.createValue(1795580761000L))));
         assertEquals("{\"type\":\"unsubscribed\",\"room\":\"r\",\"reason\":\"removed\",\"time\":3}",
                 FrameEncoder.encode(new OutboundFrame.Unsubscribed("r", "removed", 3)));
-        assertEquals("{\"type\":\"resync\",\"room\":\"r\",\"seq\":57}", FrameEncoder.encode(new OutboundFrame.Resync("r", 57)));
+        assertEquals("{\"type\":\"resync\",\"room\":\"r\",\"seq\":57}", FrameEncoder.encode(new OutboundFrame.Resync("r", 57, null)));
+        assertEquals("{\"type\":\"resync\",\"room\":\"r\",\"seq\":57,\"epoch\":\"e2\"}",
+                FrameEncoder.encode(new OutboundFrame.Resync("r", 57, "e2")));
     }
 }
