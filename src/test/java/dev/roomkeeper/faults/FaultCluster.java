@@ -54,6 +54,11 @@ public final class FaultCluster implements AutoCloseable {
     public static final Duration RECONNECT_GRACE = Duration.ofSeconds(8);
     /** How long a node trusts what it cached about "may this user act in this room" (the server's default). */
     public static final Duration ACCESS_CACHE_TTL = Duration.ofSeconds(5);
+    /**
+     * How often each node closes the attendance of sessions the engine lost (missing from the presence store on two
+     * sweeps in a row); the server's default is a minute, too long to watch in a test.
+     */
+    public static final Duration LOST_SESSION_SWEEP = Duration.ofSeconds(5);
 
     /**
      * A thread per task (the common pool has a single thread on two cores, which would run two boots one after the
@@ -97,6 +102,7 @@ public final class FaultCluster implements AutoCloseable {
         settings.put("roomkeeper.redis.connect-timeout", REDIS_TIMEOUT.toString());
         settings.put("roomkeeper.presence.reconnect-grace", RECONNECT_GRACE.toString());
         settings.put("roomkeeper.rooms.access-cache-ttl", ACCESS_CACHE_TTL.toString());
+        settings.put("roomkeeper.presence.lost-session-sweep-interval", LOST_SESSION_SWEEP.toString());
         nodeA = new PayaraNode("faults-a", settings);
         nodeB = new PayaraNode("faults-b", settings);
     }

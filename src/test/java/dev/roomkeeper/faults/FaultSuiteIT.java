@@ -394,10 +394,12 @@ class FaultSuiteIT {
                     () -> "alice and bob are not: presence list " + presentUsers(olgaApi, room) + "; alice's heartbeat errors "
                             + alice.heartbeatErrors().stream().limit(3).toList() + "; " + alice.state()));
 
-            // the gone sessions: ended by the bound of their kind (carol: 2 x interval + 5 s after her last
-            // heartbeat; dave: his reconnect grace), closed in attendance with a flush (1 s) and slack on top
+            // the gone sessions: the store lost them, so nobody's sweep ends them; their attendance is closed by the
+            // lost-session sweep once they are missing on two sweeps in a row (documented: within two intervals),
+            // here within three intervals and a few seconds of slack
             Set<String> gone = Set.of(carolSession, dave.sessionId());
-            boolean closed = within(Duration.ofSeconds(25), () -> cluster.attendance(room).stream()
+            Duration goneBound = FaultCluster.LOST_SESSION_SWEEP.multipliedBy(3).plusSeconds(10);
+            boolean closed = within(goneBound, () -> cluster.attendance(room).stream()
                     .filter(r -> gone.contains(r.sessionId())).allMatch(r -> !r.open()));
             List<AttendanceRow> rows = cluster.attendance(room);
             for (AttendanceRow r : rows) {
@@ -415,7 +417,8 @@ class FaultSuiteIT {
                         + (left.get().getJsonNumber("time").longValue() - back) + " ms after Redis was back"
                         : ": no presence.leave seen"));
             }
-            checks.check("the attendance of sessions gone before the data loss is closed within 25 s", () -> assertTrue(closed,
+            checks.check("the attendance of sessions gone before the data loss is closed within " + goneBound.toSeconds()
+                    + " s", () -> assertTrue(closed,
                     () -> "still open: " + rows.stream().filter(r -> gone.contains(r.sessionId()) && r.open()).toList()));
             Set<String> present = presentUsers(olgaApi, room);
             checks.check("in the end alice and bob are present, carol and dave are not", () -> assertEquals(
