@@ -148,8 +148,8 @@ class FaultSuiteIT {
                     () -> followers.stream().allMatch(f -> missing(f, acked).isEmpty()));
             if (converged) {
                 log("redis-restart: every follower had every acknowledged publish "
-                        + (System.currentTimeMillis() - back) + " ms after Redis was back (waited "
-                        + (System.currentTimeMillis() - converging) + " ms after the last ack)");
+                        + (System.currentTimeMillis() - back) + " ms after Redis was back ("
+                        + (System.currentTimeMillis() - converging) + " ms after publishing stopped)");
             }
             for (RoomFollower f : followers) {
                 log("redis-restart: " + f.name() + " " + recovery(f, back, after));
@@ -164,11 +164,15 @@ class FaultSuiteIT {
                 });
                 checks.check(f.name() + " never sees a seq go back or skip without a resync", () -> assertEquals(List.of(),
                         f.violations(), () -> f.name() + " saw the stream break its promise: " + f.state()));
-                checks.check(f.name() + " receives each message at its acknowledged seq", () -> {
+                checks.check(f.name() + " receives each message at its acknowledged seq and epoch", () -> {
                     for (Attempt ack : acked) {
                         for (RoomFollower.Delivery d : f.deliveriesOf(ack.marker)) {
                             assertEquals(ack.seq(), d.seq(), () -> f.name() + " got " + ack.marker + " at seq " + d.seq()
                                     + " but its publish was acknowledged with seq " + ack.seq());
+                            if (ack.epoch() != null && d.epoch() != null) {
+                                assertEquals(ack.epoch(), d.epoch(), () -> f.name() + " got " + ack.marker + " in epoch "
+                                        + d.epoch() + " but its publish was acknowledged in epoch " + ack.epoch());
+                            }
                         }
                     }
                 });
@@ -689,6 +693,11 @@ class FaultSuiteIT {
             log("graceful-stop: nia saw max reconnecting " + (reconnecting.get().getJsonNumber("time").longValue() - stopAt)
                     + " ms after SIGTERM");
 
+            // and so does a snapshot taken now (what a client that joins or resubscribes gets)
+            Api niaApi = new Api(survivor.base(), Fixtures.token("nia"));
+            assertEquals("reconnecting", sessionState(niaApi, room, "max", s),
+                    () -> "node A's presence list during the grace: " + niaApi.get("/api/rooms/" + room + "/presence"));
+
             after = new Fixtures(survivor).socket("max");
             long resumeAt = System.currentTimeMillis();
             JsonObject resumed = after.send("{\"type\":\"presence.join\",\"id\":\"r\",\"room\":\"" + room + "\",\"sessionId\":\""
@@ -999,6 +1008,17 @@ class FaultSuiteIT {
         }
         return reply.json().getJsonArray("users").getValuesAs(JsonValue::asJsonObject).stream()
                 .map(u -> u.getString("userId")).collect(Collectors.toSet());
+    }
+
+    /** The state of one presence session in a room's presence list, or null when it is not listed. */
+    private static String sessionState(Api member, String room, String user, String sessionId) {
+        Api.Reply reply = member.get("/api/rooms/" + room + "/presence");
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json().getJsonArray("users").getValuesAs(JsonValue::asJsonObject).stream()
+                .filter(u -> user.equals(u.getString("userId")))
+                .flatMap(u -> u.getJsonArray("sessions").getValuesAs(JsonValue::asJsonObject).stream())
+                .filter(x -> sessionId.equals(x.getString("sessionId")))
+                .map(x -> x.getString("state", null)).findFirst().orElse(null);
     }
 
     /**
