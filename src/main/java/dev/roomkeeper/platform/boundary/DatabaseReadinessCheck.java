@@ -1,43 +1,88 @@
 package dev.roomkeeper.platform.boundary;
 
-import jakarta.annotation.Resource;
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseProbe;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
-/** Ready only when the database answers. */
+/**
+ * {@code roomkeeper-database}: ready only when the database answers, and answered within
+ * {@code roomkeeper.db.readiness-timeout} (default {@code PT1S}, at most {@code PT1S}) whatever the database does.
+ * The probe runs on its own thread ({@link DatabaseProbe}, one at a time: a check that comes while one is going
+ * on waits for that one); a probe that has not answered by the deadline is DOWN with {@code error: timeout}, and
+ * goes on in the background, bounded by the connection's timeouts. Its outcome also tells
+ * {@link DatabaseAvailability} whether the database is back. Data: {@code product} when UP; {@code error} and
+ * {@code available} (whether calls are let through: false during the back-off after an outage) when DOWN.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
 
-    @Resource(lookup = "java:app/jdbc/roomkeeper")
-    DataSource dataSource;
+    public static final String TIMEOUT_KEY = "roomkeeper.db.readiness-timeout";
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MIN_TIMEOUT = Duration.ofMillis(50);
 
-    /**
-     * Made with the application, so the data source is injected on a deployment thread: WildFly calls
-     * health checks on its management threads, where {@code java:app} names do not resolve.
-     */
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        // creating the bean is the point
+    private static final Logger LOG = Logger.getLogger(DatabaseReadinessCheck.class.getName());
+
+    @Inject
+    DatabaseAvailability database;
+
+    @Inject
+    @ConfigProperty(name = TIMEOUT_KEY, defaultValue = "PT1S")
+    Duration timeout;
+
+    @PostConstruct
+    void init() {
+        if (timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            Duration given = timeout;
+            timeout = MAX_TIMEOUT;
+            LOG.warning(() -> TIMEOUT_KEY + " must be from " + MIN_TIMEOUT + " to " + MAX_TIMEOUT + ", not " + given
+                    + "; using " + MAX_TIMEOUT);
+        }
     }
 
     @Override
     public HealthCheckResponse call() {
-        var builder = HealthCheckResponse.named("roomkeeper-database");
-        try (Connection connection = dataSource.getConnection()) {
-            boolean valid = connection.isValid(2);
-            return builder.status(valid)
-                    .withData("product", connection.getMetaData().getDatabaseProductName())
-                    .build();
-        } catch (SQLException | RuntimeException e) {
-            return builder.down().withData("error", e.getClass().getSimpleName()).build();
+        CompletableFuture<DatabaseProbe.Result> probe = database.check();
+        DatabaseProbe.Result result;
+        try {
+            result = probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result = DatabaseProbe.Result.down("timeout", null);
+        } catch (ExecutionException e) {
+            result = DatabaseProbe.Result.down(e.getCause().getClass().getSimpleName(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = DatabaseProbe.Result.down("interrupted", null);
         }
+        return response(result, database.available());
+    }
+
+    /** The check's answer for a probe's result (built without the server's response provider). */
+    static HealthCheckResponse response(DatabaseProbe.Result result, boolean available) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (result.up()) {
+            data.put("product", result.product());
+        } else {
+            data.put("error", result.error());
+            data.put("available", available);
+        }
+        return new HealthCheckResponse("roomkeeper-database",
+                result.up() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN, Optional.of(data));
     }
 }

@@ -15,6 +15,6 @@ public class ProblemExceptionMapper implements ExceptionMapper<ProblemException>
 
     @Override
     public Response toResponse(ProblemException e) {
-        return Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uriInfo, e.errors());
+        return Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uriInfo, e.errors(), e.retryAfterSeconds());
     }
 }

@@ -9,13 +9,15 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The runtime wraps an unreadable JSON body in a ProcessingException: that is the caller's 400.
- * Any other processing failure is ours, logged with an incident id.
+ * The database being unavailable is the 503 {@code database-unavailable}; any other processing failure is ours,
+ * logged with an incident id.
  */
 @Provider
 public class ProcessingExceptionMapper implements ExceptionMapper<ProcessingException> {
@@ -31,6 +33,10 @@ public class ProcessingExceptionMapper implements ExceptionMapper<ProcessingExce
             if (t instanceof JsonbException || t instanceof JsonException) {
                 return Problems.unreadableBody(e, uriInfo);
             }
+        }
+        Optional<Response> outage = Problems.databaseUnavailable(e, uriInfo, LOG);
+        if (outage.isPresent()) {
+            return outage.get();
         }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, e, () -> "incident " + incident);

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * Hibernate, with the schema migrated by Flyway first. The server builds the persistence unit during
  * deployment, before any startup bean runs, so this is the one place early enough for migrations to
- * precede schema validation, on Payara and WildFly alike.
+ * precede schema validation, on Payara and WildFly alike. Migrations connect on their own
+ * ({@link UrlDataSource#forMigrations()}: the settings of the pool, without its socket and statement timeouts).
  */
 public class MigratingPersistenceProvider extends HibernatePersistenceProvider {
 
@@ -23,8 +24,9 @@ public class MigratingPersistenceProvider extends HibernatePersistenceProvider {
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public EntityManagerFactory createContainerEntityManagerFactory(PersistenceUnitInfo info, Map properties) {
-        DataSource dataSource = info.getJtaDataSource() != null ? info.getJtaDataSource() : info.getNonJtaDataSource();
-        migrate(dataSource);
+        // not the pool: its connections give up after the socket and statement timeouts, which a migration
+        // (an index on a large table) may need to exceed; the same settings, without those two
+        migrate(UrlDataSource.forMigrations());
         Map<String, Object> merged = new HashMap<>();
         if (properties != null) {
             merged.putAll(properties);

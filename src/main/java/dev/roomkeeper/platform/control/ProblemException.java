@@ -14,17 +14,28 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private final int retryAfterSeconds;
 
     public ProblemException(int status, String type, String title, String detail) {
         this(status, type, title, detail, List.of());
     }
 
     public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, type, title, detail, errors, 0);
+    }
+
+    /**
+     * @param retryAfterSeconds when positive, the response says so in a {@code Retry-After} header: the failure
+     *                          is temporary (503), and that is when trying again makes sense
+     */
+    protected ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors,
+                               int retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
+        this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
     }
 
     public static ProblemException badRequest(String detail) {
@@ -65,5 +76,10 @@ public class ProblemException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    /** Seconds after which the caller may try again ({@code Retry-After}); 0 when the response names none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.presence.entity.AttendanceFilter;
 import dev.roomkeeper.presence.entity.AttendanceRecord;
 import dev.roomkeeper.presence.entity.AttendanceTotalResponse;
@@ -24,6 +25,7 @@ import java.util.Objects;
 // every method in a transaction, reads too: called from WebSocket threads, where the container-managed
 // EntityManager is only safe inside one
 @Transactional
+@DatabaseCall
 @ApplicationScoped
 public class AttendanceHistory {
 

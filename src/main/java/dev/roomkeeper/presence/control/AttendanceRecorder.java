@@ -1,5 +1,7 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Backlogs;
+import dev.roomkeeper.platform.control.DatabaseFailure;
 import dev.roomkeeper.platform.control.Job;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
@@ -30,10 +32,21 @@ import java.util.logging.Logger;
  * Records attendance from the presence changes this node produced, without ever slowing presence down:
  * each change is put on a bounded in-memory queue ({@code roomkeeper.presence.attendance-queue}, dropped
  * and counted when full) and written in batches of up to {@value #BATCH_SIZE}, one transaction each,
- * every {@code roomkeeper.presence.attendance-flush} or as soon as a batch is full. A failed batch is
- * retried once, then counted as failed and logged; nothing is ever thrown back to presence. What is
- * queued is written when the application stops, before its beans are destroyed. Each flush is a run of the
- * job {@code attendance-flush} ({@link Jobs}), failed when a batch is lost.
+ * every {@code roomkeeper.presence.attendance-flush} or as soon as a batch is full. Nothing is ever thrown back
+ * to presence.
+ * <p>
+ * <b>Outages.</b> A batch that fails because the database is unavailable ({@link DatabaseFailure}) is kept, in
+ * order, ahead of the queue, and retried with a back-off (the flush interval, doubling up to
+ * {@link #MAX_RETRY_BACKOFF}) until the database answers, however long that takes; meanwhile the queue keeps
+ * taking changes up to its capacity. The writer is idempotent, so a batch that committed although its commit
+ * seemed to fail is not recorded twice. So a session that ended during an outage gets its real end time once the
+ * database is back. Any other failure (a bug, a value the database refuses) is retried once at once, then the batch
+ * is counted as failed, logged and dropped, so that one bad batch never blocks the rest.
+ * <p>
+ * What is queued is written when the application stops, before its beans are destroyed; what cannot be written
+ * then (the database is down) is counted as failed. Each flush is a run of the job {@code attendance-flush}
+ * ({@link Jobs}), failed when a batch could not be written; the buffer is the backlog {@code attendance}
+ * ({@link Backlogs}).
  */
 @ApplicationScoped
 public class AttendanceRecorder {
@@ -47,6 +60,8 @@ public class AttendanceRecorder {
      */
     static final int MAX_BATCHES_PER_RUN = 20;
     private static final long MIN_FLUSH_MILLIS = 50;
+    /** The longest wait between two attempts at a batch kept through an outage. */
+    static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
 
     @Inject
     AttendanceWriter writer;
@@ -59,6 +74,9 @@ public class AttendanceRecorder {
 
     @Inject
     Jobs jobs;
+
+    @Inject
+    Backlogs backlogs;
 
     @Inject
     @ConfigProperty(name = "roomkeeper.presence.attendance-queue", defaultValue = "100000")
@@ -77,7 +95,19 @@ public class AttendanceRecorder {
     private Meters.Counter written;
     private Meters.Counter dropped;
     private Meters.Counter failed;
+    private Meters.Counter retries;
     private ScheduledFuture<?> periodic;
+    private long period;
+    /** A batch that failed for an outage, written before anything queued; empty when none (under {@link #flushing}). */
+    private volatile List<AttendanceChange> kept = List.of();
+    /** Failed attempts at {@link #kept} in a row, and when the next may be made (under {@link #flushing}). */
+    private int attempts;
+    private long retryAt;
+    /** Since when {@link #kept} has been failing (epoch ms on {@link #millis}); 0 when nothing is kept. */
+    private volatile long retryingSince;
+
+    /** What became of one batch. */
+    enum Outcome { WRITTEN, KEPT, LOST }
 
     @PostConstruct
     void start() {
@@ -85,9 +115,11 @@ public class AttendanceRecorder {
         written = metrics.counter("roomkeeper.presence.attendance.written");
         dropped = metrics.counter("roomkeeper.presence.attendance.dropped");
         failed = metrics.counter("roomkeeper.presence.attendance.failed");
-        metrics.gauge("roomkeeper.presence.attendance.queue", queue, AttendanceQueue::size);
-        long period = Math.max(MIN_FLUSH_MILLIS, flushEvery == null ? 1000 : flushEvery.toMillis());
+        retries = metrics.counter("roomkeeper.presence.attendance.retries");
+        metrics.gauge("roomkeeper.presence.attendance.queue", this, AttendanceRecorder::queued);
+        period = Math.max(MIN_FLUSH_MILLIS, flushEvery == null ? 1000 : flushEvery.toMillis());
         job = jobs.register("attendance-flush", Duration.ofMillis(period));
+        backlogs.register("attendance", Math.max(1, capacity), this::queued, () -> retryingSince);
         periodic = scheduler.scheduleWithFixedDelay(this::flushIfIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -113,8 +145,16 @@ public class AttendanceRecorder {
         flushing.lock();
         try {
             int queued = queued();
-            int saved = job.call(run -> flushQueued(run, Integer.MAX_VALUE)).orElse(0);
-            LOG.info(() -> "shutting down: wrote " + saved + " of " + queued + " queued attendance changes");
+            int saved = job.call(run -> flushQueued(run, Integer.MAX_VALUE, true)).orElse(0);
+            int lost = queued();
+            if (lost > 0) {
+                failed.inc(lost);
+                LOG.warning(() -> "shutting down: wrote " + saved + " of " + queued + " queued attendance changes; " + lost
+                        + " could not be written (the database is unavailable) and are lost"
+                        + " (see roomkeeper.presence.attendance.failed)");
+            } else {
+                LOG.info(() -> "shutting down: wrote " + saved + " of " + queued + " queued attendance changes");
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "could not write attendance on shutdown");
         } finally {
@@ -175,7 +215,7 @@ public class AttendanceRecorder {
             return;
         }
         try {
-            job.call(run -> flushQueued(run, MAX_BATCHES_PER_RUN));
+            job.call(run -> flushQueued(run, MAX_BATCHES_PER_RUN, false));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, e, () -> "attendance flush failed");
         } finally {
@@ -185,48 +225,98 @@ public class AttendanceRecorder {
     }
 
     /**
-     * Under {@link #flushing}: one run of the job, up to {@code maxBatches} batches, failed when a batch is lost;
-     * answers how many changes were written.
+     * Under {@link #flushing}: one run of the job, up to {@code maxBatches} batches, the kept one first (unless its
+     * back-off is not over, and the application is not stopping); failed when a batch could not be written.
+     * Answers how many changes were written.
      */
-    private int flushQueued(Job.Run run, int maxBatches) {
+    private int flushQueued(Job.Run run, int maxBatches, boolean stopping) {
+        if (!kept.isEmpty() && !stopping && millis.getAsLong() < retryAt) {
+            return 0; // backing off: the database was unavailable a moment ago
+        }
         int saved = 0;
-        for (int batches = 0; batches < maxBatches && !queue.isEmpty(); batches++) {
-            List<AttendanceChange> changes = queue.drain(BATCH_SIZE);
+        for (int batches = 0; batches < maxBatches; batches++) {
+            List<AttendanceChange> changes = kept.isEmpty() ? queue.drain(BATCH_SIZE) : kept;
             if (changes.isEmpty()) {
-                continue;
+                break;
             }
             AttendanceBatch batch = AttendanceBatch.of(changes);
-            if (write(batch)) {
+            Outcome outcome = write(batch);
+            if (outcome == Outcome.WRITTEN) {
                 saved += batch.size();
-            } else {
-                run.failed();
+                if (!kept.isEmpty()) {
+                    long since = retryingSince;
+                    LOG.info(() -> "wrote " + batch.size() + " attendance changes kept since the database became"
+                            + " unavailable " + (millis.getAsLong() - since) + " ms ago");
+                }
+                kept = List.of();
+                attempts = 0;
+                retryingSince = 0;
+                continue;
             }
+            run.failed();
+            if (outcome == Outcome.LOST) {
+                kept = List.of();
+                continue;
+            }
+            keep(changes);
+            break; // the database is unavailable: the rest waits for the retry
         }
         return saved;
     }
 
-    /** One transaction for the batch, retried once; false when both attempts failed. */
-    boolean write(AttendanceBatch batch) {
+    /** Under {@link #flushing}: {@code changes} failed for an outage; retried first, after a back-off. */
+    private void keep(List<AttendanceChange> changes) {
+        long now = millis.getAsLong();
+        if (kept.isEmpty()) {
+            retryingSince = now;
+            LOG.warning(() -> "could not write " + changes.size() + " attendance changes: the database is unavailable;"
+                    + " keeping them (and queueing up to " + capacity + " more) and retrying until it answers"
+                    + " (see roomkeeper_backlog_retrying_seconds{backlog=\"attendance\"})");
+        }
+        kept = changes;
+        attempts++;
+        // the flush interval, doubling, never more than the most (a retry still waits for a flush to run)
+        retryAt = now + Math.min(MAX_RETRY_BACKOFF.toMillis(), period << Math.min(attempts - 1, 20));
+    }
+
+    /**
+     * One transaction for the batch. A failure because the database is unavailable keeps the batch
+     * ({@link Outcome#KEPT}); any other is retried once at once, then the batch is lost ({@link Outcome#LOST}).
+     */
+    Outcome write(AttendanceBatch batch) {
         try {
             writer.write(batch);
         } catch (RuntimeException first) {
+            if (DatabaseFailure.of(first).isPresent()) {
+                return kept(batch, first);
+            }
             LOG.log(Level.FINE, first, () -> "attendance batch of " + batch.size() + " failed; retrying once");
             try {
                 writer.write(batch);
             } catch (RuntimeException second) {
+                if (DatabaseFailure.of(second).isPresent()) {
+                    return kept(batch, second);
+                }
                 second.addSuppressed(first);
                 failed.inc(batch.size());
                 LOG.log(Level.WARNING, second, () -> "could not write " + batch.size()
                         + " attendance changes; they are lost (see roomkeeper.presence.attendance.failed)");
-                return false;
+                return Outcome.LOST;
             }
         }
         written.inc(batch.size());
-        return true;
+        return Outcome.WRITTEN;
     }
 
-    /** Changes waiting to be written. */
+    private Outcome kept(AttendanceBatch batch, RuntimeException failure) {
+        retries.inc();
+        LOG.log(Level.FINE, () -> "attendance batch of " + batch.size() + " kept for a retry: "
+                + DatabaseFailure.describe(failure));
+        return Outcome.KEPT;
+    }
+
+    /** Changes waiting to be written, a batch kept through an outage included. */
     public int queued() {
-        return queue == null ? 0 : queue.size();
+        return (queue == null ? 0 : queue.size()) + kept.size();
     }
 }

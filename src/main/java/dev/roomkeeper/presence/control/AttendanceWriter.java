@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.presence.control.AttendanceBatch.Close;
 import dev.roomkeeper.presence.control.AttendanceBatch.Insert;
 import dev.roomkeeper.presence.control.AttendanceBatch.Step;
@@ -21,6 +22,7 @@ import java.util.Set;
  * (room, session id, join time) already recorded is not inserted again, and an end already recorded
  * changes nothing, so a retried batch that had in fact committed does no harm.
  */
+@DatabaseCall
 @ApplicationScoped
 public class AttendanceWriter {
 

@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.presence.entity.AttendanceChange;
 import dev.roomkeeper.presence.entity.LeaveReason;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import java.util.List;
 
 /** The attendance rows still open (sessions whose end is not recorded), for the sweep of lost sessions. */
 @ApplicationScoped
+@DatabaseCall
 public class OpenAttendance {
 
     @PersistenceContext(unitName = "roomkeeper")

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -19,6 +20,7 @@ import java.util.List;
  * JDBC batch in the caller's transaction (or a new one). A touch older than what is stored changes nothing,
  * so nodes flushing at the same time, in any order, leave the latest activity.
  */
+@DatabaseCall
 @ApplicationScoped
 public class ActivityWriter {
 

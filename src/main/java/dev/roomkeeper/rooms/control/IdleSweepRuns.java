@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.IdleSweepRunResponse;
 import dev.roomkeeper.platform.entity.Page;
@@ -14,6 +15,7 @@ import java.util.Optional;
 
 /** The record of idle-sweep runs: each write is its own transaction, so a run's record survives its failures. */
 @Transactional(Transactional.TxType.REQUIRES_NEW)
+@DatabaseCall
 @ApplicationScoped
 public class IdleSweepRuns {
 

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem;
@@ -50,6 +51,7 @@ import java.util.logging.Logger;
 // every method in a transaction, reads too: called from WebSocket threads, where the container-managed
 // EntityManager is only safe inside one
 @Transactional
+@DatabaseCall
 @ApplicationScoped
 public class Invites {
 

@@ -1,6 +1,8 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseFailure;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
@@ -10,6 +12,8 @@ import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.RoomState;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,9 +28,16 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Decides whether a caller may be in a room and in which role. WebSocket and SSE ask on every
@@ -40,8 +51,23 @@ import java.util.function.Supplier;
  * each (a user who publishes every few seconds would otherwise miss the cache every time). Larger rooms
  * are looked up per member.
  * <p>
- * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss}}, {@code roomkeeper.rooms.access.cache.invalidations},
- * and the gauge {@code roomkeeper.rooms.access.cache.size} (entries: rooms, rooms' member lists and single memberships).
+ * <b>Without the database.</b> Publishing, presence and subscribing ask here on every frame, so they must not stop
+ * when the database does: while it is unavailable ({@link DatabaseAvailability}: down, or so slow that no call has
+ * finished for a second), or when a lookup fails because it is, an expired entry is still answered
+ * (stale-if-error) for up to {@code roomkeeper.rooms.access-stale-while-unavailable} after its TTL (default
+ * {@code PT10M}; zero turns it off). Such lookups never wait on the database: while it is down they are refused or
+ * answered from memory at once, and only the availability gate's background probe asks it. What is not cached
+ * (a room or member this node has not seen within that time) is the 503 {@code database-unavailable}. An entry
+ * due for a refresh is refreshed on the managed executor and waited for {@link #REFRESH_WAIT} at most, so even the
+ * first lookups after the database froze, before anything has failed, hold a frame for a quarter of a second per
+ * entry, not for the connection's timeouts (within a transaction the refresh is made on the caller, which must see
+ * its own writes). Access changes still drop entries as they arrive ({@link AccessChange}), outage or not, so a
+ * member removed is refused rather than answered from a stale entry.
+ * <p>
+ * Metrics: {@code roomkeeper.rooms.access.cache{result=hit|miss|stale}} ({@code stale}: answered from an expired
+ * entry because the database was unavailable), {@code roomkeeper.rooms.access.cache.invalidations}, and the gauge
+ * {@code roomkeeper.rooms.access.cache.size} (entries: rooms, rooms' member lists and single memberships, stale
+ * ones included).
  */
 @ApplicationScoped
 public class RoomAccess {
@@ -52,6 +78,11 @@ public class RoomAccess {
     static final int ROOM_MEMBERS_CACHED = 100;
     /** Rooms whose memberships are cached at once (so at most 100,000 memberships). */
     static final int MAX_ROOMS = 1_000;
+    public static final String STALE_KEY = "roomkeeper.rooms.access-stale-while-unavailable";
+    /** The longest a lookup waits for the database to refresh an entry it could answer from memory. */
+    static final Duration REFRESH_WAIT = Duration.ofMillis(250);
+
+    private static final Logger LOG = Logger.getLogger(RoomAccess.class.getName());
 
     @Inject
     RoomDirectory rooms;
@@ -63,28 +94,54 @@ public class RoomAccess {
     Meters metrics;
 
     @Inject
+    DatabaseAvailability database;
+
+    @Resource
+    ManagedExecutorService managedExecutor;
+
+    /**
+     * Refreshes entries this node could still answer from memory, so that the lookup can stop waiting for a slow
+     * or frozen database after {@link #REFRESH_WAIT}; the server's managed executor (null: refresh on the caller).
+     */
+    Executor refresher;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.rooms.access-cache-ttl", defaultValue = "PT5S")
     Duration ttl;
 
+    @Inject
+    @ConfigProperty(name = STALE_KEY, defaultValue = "PT10M")
+    Duration staleWhileUnavailable;
+
     Clock clock = Clock.systemUTC();
 
-    private final Map<String, Expiring<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
-    private final Map<String, Expiring<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
-    private final Map<MemberKey, Expiring<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
+    private final Map<String, Loaded<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
+    private final Map<String, Loaded<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
+    private final Map<MemberKey, Loaded<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
     private Meters.Counter hits;
     private Meters.Counter misses;
+    private Meters.Counter stale;
     private Meters.Counter invalidated;
 
     @PostConstruct
     void init() {
+        if (staleWhileUnavailable == null || staleWhileUnavailable.isNegative()) {
+            Duration given = staleWhileUnavailable;
+            staleWhileUnavailable = Duration.ZERO;
+            LOG.warning(() -> STALE_KEY + " must be zero or positive, not " + given + ": expired entries are not used");
+        }
+        if (refresher == null) {
+            refresher = managedExecutor;
+        }
         countCache();
     }
 
     void countCache() {
         hits = metrics.counter("roomkeeper.rooms.access.cache", "result", "hit");
         misses = metrics.counter("roomkeeper.rooms.access.cache", "result", "miss");
+        stale = metrics.counter("roomkeeper.rooms.access.cache", "result", "stale");
         invalidated = metrics.counter("roomkeeper.rooms.access.cache.invalidations");
         metrics.gauge("roomkeeper.rooms.access.cache.size", this, access -> access.roomsByRef.size() + access.rolesByRoom.size() + access.rolesByMember.size());
     }
@@ -94,7 +151,8 @@ public class RoomAccess {
      *
      * @throws ProblemException 401 without a caller, 404 when there is no such room, 409 ({@code room-closed})
      *                          when it is closed, 403 when the caller is neither an admin, a member, nor
-     *                          granted the room by their token
+     *                          granted the room by their token, 503 ({@code database-unavailable}) when the room or
+     *                          membership is not cached and the database is unavailable
      */
     public Access resolve(String roomRef, Caller caller) {
         if (caller == null) {
@@ -203,43 +261,117 @@ public class RoomAccess {
         return cached(rolesByMember, new MemberKey(roomId, userId), () -> memberships.roleOf(roomId, userId));
     }
 
-    private <K, V> V cached(Map<K, Expiring<V>> cache, K key, Supplier<V> load) {
+    private <K, V> V cached(Map<K, Loaded<V>> cache, K key, Supplier<V> load) {
         return cached(cache, MAX_ENTRIES, key, load);
     }
 
-    private <K, V> V cached(Map<K, Expiring<V>> cache, int maxEntries, K key, Supplier<V> load) {
+    private <K, V> V cached(Map<K, Loaded<V>> cache, int maxEntries, K key, Supplier<V> load) {
         if (ttl == null || ttl.isZero() || ttl.isNegative()) {
-            return load.get();
+            return database.call(load);
         }
         Instant now = clock.instant();
-        Expiring<V> entry = cache.get(key);
-        if (entry != null && now.isBefore(entry.expiresAt())) {
+        Loaded<V> entry = cache.get(key);
+        if (entry != null && now.isBefore(entry.at().plus(ttl))) {
             hits.inc();
+            return entry.value();
+        }
+        boolean fallback = entry != null && now.isBefore(entry.at().plus(ttl).plus(staleWhileUnavailable));
+        if (fallback && (!database.available() || database.slow())) {
+            // without waiting on a database that is down, or not answering anybody; still, find it when it is back
+            database.probeIfDue();
+            stale.inc();
             return entry.value();
         }
         misses.inc();
         long generation = invalidations.get();
-        V value = load.get();
-        if (cache.size() >= maxEntries) {
-            cache.values().removeIf(old -> !now.isBefore(old.expiresAt()));
-            if (cache.size() >= maxEntries) {
-                cache.clear();
+        Supplier<V> loadAndStore = () -> {
+            V value = database.call(load);
+            store(cache, maxEntries, key, value, now, generation);
+            return value;
+        };
+        if (!fallback || refresher == null || database.inCall()) {
+            // nothing to answer instead (or within a transaction, which must see its own writes): wait for it
+            try {
+                return loadAndStore.get();
+            } catch (RuntimeException e) {
+                if (fallback && DatabaseFailure.of(e).isPresent()) {
+                    stale.inc();
+                    return entry.value();
+                }
+                throw e;
             }
         }
-        Expiring<V> loaded = new Expiring<>(value, now.plus(ttl));
+        return refresh(entry, loadAndStore);
+    }
+
+    /**
+     * Refreshes an expired entry on the refresher, waiting at most {@link #REFRESH_WAIT}: past that, or when the
+     * database is unavailable, the entry is answered as it is, and a refresh still going on stores what it reads.
+     */
+    private <V> V refresh(Loaded<V> entry, Supplier<V> loadAndStore) {
+        CompletableFuture<V> refresh;
+        try {
+            refresh = CompletableFuture.supplyAsync(loadAndStore, refresher);
+        } catch (RejectedExecutionException e) {
+            stale.inc();
+            return entry.value();
+        }
+        try {
+            return refresh.get(REFRESH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stale.inc(); // the database is slow or frozen: never hold a frame for it
+            return entry.value();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stale.inc();
+            return entry.value();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (DatabaseFailure.of(cause).isPresent()) {
+                stale.inc();
+                return entry.value();
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Caches what was read at {@code readAt}, unless a change was announced since {@code generation}. */
+    private <K, V> void store(Map<K, Loaded<V>> cache, int maxEntries, K key, V value, Instant readAt, long generation) {
+        if (cache.size() >= maxEntries) {
+            evict(cache, maxEntries, readAt);
+        }
+        Loaded<V> loaded = new Loaded<>(value, readAt);
         cache.put(key, loaded);
         if (invalidations.get() != generation) {
             // a change was announced while this was read: what was read may predate it
             cache.remove(key, loaded);
         }
-        return value;
+    }
+
+    /** Makes room: entries too old to serve even stale first, then expired ones, then everything. */
+    private <K, V> void evict(Map<K, Loaded<V>> cache, int maxEntries, Instant now) {
+        Duration useless = ttl.plus(staleWhileUnavailable);
+        cache.values().removeIf(old -> !now.isBefore(old.at().plus(useless)));
+        if (cache.size() >= maxEntries) {
+            cache.values().removeIf(old -> !now.isBefore(old.at().plus(ttl)));
+        }
+        if (cache.size() >= maxEntries) {
+            cache.clear();
+        }
     }
 
     private static boolean isOpen(RoomResponse room) {
         return RoomState.OPEN.wireName().equals(room.state());
     }
 
-    private record Expiring<V>(V value, Instant expiresAt) {
+    /** What was read, and when: fresh for the TTL, then usable while the database is unavailable. */
+    private record Loaded<V>(V value, Instant at) {
     }
 
     private record MemberKey(String roomId, String userId) {

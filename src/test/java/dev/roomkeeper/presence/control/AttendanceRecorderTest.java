@@ -1,5 +1,8 @@
 package dev.roomkeeper.presence.control;
 
+import dev.roomkeeper.platform.control.Backlogs;
+import dev.roomkeeper.platform.control.DatabaseFailure;
+import dev.roomkeeper.platform.control.DatabaseUnavailableException;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.presence.entity.ChangeKind;
@@ -8,6 +11,7 @@ import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.SessionState;
 import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.testing.MutableClock;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +19,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
@@ -23,6 +28,7 @@ import java.lang.reflect.Parameter;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,6 +53,10 @@ class AttendanceRecorderTest {
     private final Meters meters = Meters.inMemory();
     private final List<AttendanceBatch> batches = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    /** Attempts that find the database unavailable, as the availability gate answers them. */
+    private final AtomicInteger outagesLeft = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
     private final AttendanceRecorder recorder = new AttendanceRecorder();
     private final Level level = RECORDER_LOG.getLevel();
 
@@ -55,8 +65,12 @@ class AttendanceRecorderTest {
         recorder.writer = new AttendanceWriter() {
             @Override
             public void write(AttendanceBatch batch) {
+                attempts.incrementAndGet();
+                if (outagesLeft.getAndDecrement() > 0) {
+                    throw new DatabaseUnavailableException(DatabaseFailure.UNREACHABLE, 2);
+                }
                 if (failuresLeft.getAndDecrement() > 0) {
-                    throw new IllegalStateException("database down");
+                    throw new IllegalStateException("a bug");
                 }
                 batches.add(batch);
             }
@@ -64,6 +78,7 @@ class AttendanceRecorderTest {
         recorder.scheduler = managed(executor);
         recorder.metrics = meters;
         recorder.jobs = new Jobs(meters, Clock.systemUTC());
+        recorder.backlogs = new Backlogs(meters, clock);
         recorder.capacity = 1000;
         recorder.flushEvery = Duration.ofHours(1);
     }
@@ -118,7 +133,7 @@ class AttendanceRecorderTest {
     }
 
     @Test
-    void aBatchThatFailsTwiceIsCountedFailedAndNotThrown() {
+    void aBatchThatFailsTwiceForAnotherReasonThanAnOutageIsCountedFailedAndNotThrown() {
         recorder.start();
         failuresLeft.set(2);
         recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
@@ -132,6 +147,125 @@ class AttendanceRecorderTest {
         assertEquals(0, recorder.queued(), "a failed batch is not retried forever");
         assertEquals(1, job("runs"));
         assertEquals(1, job("failures"), "a lost batch fails the flush");
+    }
+
+    @Nested
+    class DuringADatabaseOutage {
+
+        DuringADatabaseOutage() {
+            recorder.millis = clock::millis;
+            recorder.flushEvery = Duration.ofSeconds(1);
+            recorder.start();
+            executor.shutdownNow(); // no flush in the background: each test runs them
+        }
+
+        private void flushAfter(Duration wait) {
+            clock.advance(wait);
+            recorder.flushIfIdle();
+        }
+
+        @Test
+        void aBatchIsKeptAndRetriedUntilTheDatabaseAnswersThenWritten() {
+            outagesLeft.set(3);
+            recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.onChange(change("a", ChangeKind.USER_LEFT, 1000, 9000));
+
+            recorder.flushIfIdle();
+            assertEquals(2, recorder.queued(), "kept, not lost");
+            assertEquals(0, count("failed"));
+            assertEquals(1, count("retries"));
+            assertEquals(1, job("failures"));
+
+            flushAfter(Duration.ofSeconds(1));
+            flushAfter(Duration.ofSeconds(2));
+            flushAfter(Duration.ofSeconds(4));
+
+            assertEquals(4, attempts.get());
+            assertEquals(List.of(2), batches.stream().map(AttendanceBatch::size).toList());
+            assertEquals(0, recorder.queued());
+            assertEquals(2, count("written"));
+            assertEquals(0, count("failed"));
+        }
+
+        @Test
+        void retriesBackOffFromTheFlushIntervalDoublingUpToTenSeconds() {
+            outagesLeft.set(Integer.MAX_VALUE);
+            recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.flushIfIdle();
+
+            flushAfter(Duration.ofMillis(999));
+            assertEquals(1, attempts.get(), "not before the back-off");
+            flushAfter(Duration.ofMillis(1));
+            assertEquals(2, attempts.get());
+            flushAfter(Duration.ofMillis(1999));
+            assertEquals(2, attempts.get());
+            flushAfter(Duration.ofMillis(1));
+            assertEquals(3, attempts.get());
+            for (int n = 0; n < 5; n++) {
+                flushAfter(AttendanceRecorder.MAX_RETRY_BACKOFF);
+            }
+            assertEquals(8, attempts.get(), "never longer than the most");
+            assertEquals(1, recorder.queued());
+        }
+
+        @Test
+        void whatIsQueuedMeanwhileIsWrittenAfterTheKeptBatchInOrder() {
+            outagesLeft.set(1);
+            recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.flushIfIdle();
+            recorder.onChange(change("a", ChangeKind.USER_LEFT, 1000, 9000));
+            recorder.onChange(change("b", ChangeKind.SESSION_ADDED, 2000, 2000));
+
+            flushAfter(Duration.ofSeconds(1));
+
+            assertEquals(2, batches.size());
+            assertEquals(List.of(1, 2), batches.stream().map(AttendanceBatch::size).toList());
+            assertTrue(batches.get(0).changes().get(0).key().sessionId().equals("a") && !batches.get(0).changes().get(0).ended());
+            assertTrue(batches.get(1).changes().get(0).ended(), "the end follows its start");
+            assertEquals(0, recorder.queued());
+        }
+
+        @Test
+        void theQueueKeepsTakingChangesUpToItsCapacityThenDropsAndCounts() {
+            outagesLeft.set(Integer.MAX_VALUE);
+            recorder.onChange(change("kept", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.flushIfIdle();
+            for (int n = 0; n < recorder.capacity + 2; n++) {
+                recorder.onChange(change("tab-" + n, ChangeKind.SESSION_ADDED, 1000, 1000));
+            }
+
+            assertEquals(recorder.capacity + 1, recorder.queued());
+            assertEquals(2, count("dropped"));
+        }
+
+        @Test
+        void theBufferShowsAsABacklogThatIsRetrying() {
+            outagesLeft.set(Integer.MAX_VALUE);
+            recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.flushIfIdle();
+            clock.advance(Duration.ofSeconds(30));
+
+            assertEquals(1.0, meters.gauge("roomkeeper.backlog.size", "backlog", "attendance"));
+            assertEquals(30.0, meters.gauge("roomkeeper.backlog.retrying.seconds", "backlog", "attendance"));
+            assertEquals(1.0, meters.gauge("roomkeeper.presence.attendance.queue"));
+
+            outagesLeft.set(0);
+            recorder.flushIfIdle();
+            assertEquals(0.0, meters.gauge("roomkeeper.backlog.retrying.seconds", "backlog", "attendance"));
+        }
+
+        @Test
+        void stoppingWhileTheDatabaseIsUnavailableCountsWhatIsLeftAsFailed() {
+            outagesLeft.set(Integer.MAX_VALUE);
+            recorder.onChange(change("a", ChangeKind.USER_JOINED, 1000, 1000));
+            recorder.flushIfIdle();
+            recorder.onChange(change("b", ChangeKind.USER_JOINED, 1000, 1000));
+
+            recorder.flushOnShutdown();
+
+            assertEquals(2, attempts.get(), "the kept batch is tried once more, back-off or not");
+            assertEquals(2, count("failed"));
+        }
     }
 
     @Test
@@ -260,7 +394,7 @@ class AttendanceRecorderTest {
     }
 
     /** A managed scheduler backed by a plain one, as the container's would run tasks. */
-    private static ManagedScheduledExecutorService managed(ScheduledExecutorService delegate) {
+    static ManagedScheduledExecutorService managed(ScheduledExecutorService delegate) {
         return (ManagedScheduledExecutorService) Proxy.newProxyInstance(AttendanceRecorderTest.class.getClassLoader(),
                 new Class<?>[]{ManagedScheduledExecutorService.class}, (proxy, method, args) -> {
                     try {

@@ -1,6 +1,8 @@
 package dev.roomkeeper.rooms.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseProbe;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.rooms.entity.Access;
@@ -8,19 +10,33 @@ import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.rooms.entity.RoomChange;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.stream.entity.RoomEvent;
+import jakarta.persistence.PersistenceException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoomAccessTest {
 
@@ -114,14 +130,29 @@ class RoomAccessTest {
         private Runnable duringRoleLookup = () -> { };
         private final RoomAccess access = new RoomAccess();
         private final Meters metrics = Meters.inMemory();
+        /** While set, every lookup fails as Hibernate does when the database is unreachable. */
+        private boolean databaseDown;
+        private final AtomicLong nanos = new AtomicLong();
+        private final List<CompletableFuture<DatabaseProbe.Result>> probes = new CopyOnWriteArrayList<>();
+        private final DatabaseAvailability database = new DatabaseAvailability(metrics, new DatabaseProbe() {
+            @Override
+            public CompletableFuture<Result> start() {
+                CompletableFuture<Result> probe = new CompletableFuture<>();
+                probes.add(probe);
+                return probe;
+            }
+        }, Duration.ofSeconds(2), nanos::get);
 
         Caching() {
             access.metrics = metrics;
+            access.database = database;
+            access.staleWhileUnavailable = Duration.ofMinutes(10);
             access.countCache();
             access.rooms = new RoomDirectory() {
                 @Override
                 public Optional<RoomResponse> find(String ref) {
                     roomLoads.merge(ref, 1, Integer::sum);
+                    failIfDown();
                     return ref.equals(ID) || ref.equals("daily") ? Optional.ofNullable(stored) : Optional.empty();
                 }
             };
@@ -129,6 +160,7 @@ class RoomAccessTest {
                 @Override
                 public Optional<Role> roleOf(String roomId, String userId) {
                     roleLoads.merge(userId, 1, Integer::sum);
+                    failIfDown();
                     Optional<Role> role = Optional.ofNullable(roles.get(userId));
                     duringRoleLookup.run();
                     return role;
@@ -137,6 +169,7 @@ class RoomAccessTest {
                 @Override
                 public Optional<Map<String, Role>> rolesIn(String roomId, int limit) {
                     memberLoads.merge(roomId, 1, Integer::sum);
+                    failIfDown();
                     Optional<Map<String, Role>> read = largeRoom ? Optional.empty() : Optional.of(Map.copyOf(roles));
                     duringRoleLookup.run();
                     return read;
@@ -144,6 +177,12 @@ class RoomAccessTest {
             };
             access.ttl = Duration.ofSeconds(5);
             tick(Duration.ZERO);
+        }
+
+        private void failIfDown() {
+            if (databaseDown) {
+                throw new PersistenceException(new SQLException("Connection to localhost:5432 refused.", "08001"));
+            }
         }
 
         private void tick(Duration by) {
@@ -334,6 +373,169 @@ class RoomAccessTest {
             access.resolve("daily", admin());
 
             assertEquals(2, roomLoads.get("daily"));
+        }
+
+        @Test
+        void knownRoomsAndMembersAreAnsweredFromTheCacheWhileTheDatabaseIsUnreachable() {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            tick(Duration.ofMinutes(1));
+            databaseDown = true;
+
+            assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role());
+            assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role());
+            assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+
+            assertEquals(2, roomLoads.get("daily"), "one load found the database unreachable; none after it");
+            assertEquals(1, memberLoads.get(ID), "the room's failed load marked the database down first");
+            assertEquals(5, metrics.counter("roomkeeper.rooms.access.cache", "result", "stale").count());
+            assertFalse(database.available());
+        }
+
+        @Test
+        void whatIsNotCachedIsA503WhileTheDatabaseIsUnreachable() {
+            databaseDown = true;
+
+            ProblemException problem = assertThrows(ProblemException.class, () -> access.resolve("daily", admin()));
+
+            assertEquals(503, problem.status());
+            assertEquals("database-unavailable", problem.type());
+            assertEquals(2, problem.retryAfterSeconds());
+            // the next one is refused without asking the database
+            assertEquals(503, status(admin()));
+            assertEquals(1, roomLoads.get("daily"));
+        }
+
+        @Test
+        void aNewMemberOfAKnownRoomIsA503WhileTheDatabaseIsUnreachableForLargeRooms() {
+            largeRoom = true;
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            databaseDown = true;
+            Caller carol = new Caller("carol", "Carol", null, false, Map.of(), Instant.MAX);
+
+            assertEquals(503, status(carol));
+            assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role(), "bob is still known");
+        }
+
+        @Test
+        void entriesOlderThanTheStaleBoundAreNotUsed() {
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(5).plus(Duration.ofMinutes(10)));
+            databaseDown = true;
+
+            assertEquals(503, status(admin()));
+        }
+
+        @Test
+        void aZeroStaleBoundTurnsTheFallbackOff() {
+            access.staleWhileUnavailable = Duration.ZERO;
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(5));
+            databaseDown = true;
+
+            assertEquals(503, status(admin()));
+        }
+
+        @Test
+        void aRemovalAnnouncedDuringTheOutageIsRefusedNotAnsweredFromTheCache() {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            databaseDown = true;
+
+            announce(event("member.removed", "{\"userId\":\"bob\",\"role\":\"participant\"}"));
+
+            assertEquals(503, status(user(Map.of())));
+        }
+
+        @Test
+        void onceAProbeGetsAnAnswerExpiredEntriesAreLoadedAgain() {
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(6));
+            databaseDown = true;
+            access.resolve("daily", admin());
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+            access.resolve("daily", admin()); // answered stale; starts the probe
+            databaseDown = false;
+
+            probes.get(0).complete(DatabaseProbe.Result.up("PostgreSQL"));
+            stored = CLOSED;
+
+            assertEquals(409, status(admin()));
+        }
+
+        @Test
+        void whileNoDatabaseCallFinishesForASecondExpiredEntriesAreAnsweredWithoutWaiting() throws Exception {
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(6));
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            ExecutorService frozen = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> call = frozen.submit(() -> database.run(() -> {
+                    started.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                assertTrue(started.await(10, TimeUnit.SECONDS));
+                nanos.addAndGet(Duration.ofMillis(1500).toNanos());
+
+                assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+                assertEquals(1, roomLoads.get("daily"), "answered without a load");
+
+                release.countDown();
+                call.get(10, TimeUnit.SECONDS);
+            } finally {
+                frozen.shutdownNow();
+            }
+        }
+
+        @Test
+        void aRefreshThatTheDatabaseDoesNotAnswerSoonIsNotWaitedForAndStoresWhatItReadsLater() throws Exception {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            tick(Duration.ofSeconds(6));
+            CountDownLatch frozen = new CountDownLatch(1);
+            CountDownLatch reading = new CountDownLatch(1);
+            duringRoleLookup = () -> {
+                reading.countDown();
+                try {
+                    frozen.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            ExecutorService refresher = Executors.newSingleThreadExecutor();
+            access.refresher = refresher;
+            try {
+                roles.put("bob", Role.HOST);
+
+                assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role(), "answered from memory");
+                assertTrue(reading.await(10, TimeUnit.SECONDS));
+                assertEquals(1, frozen.getCount(), "while the database had not answered yet");
+
+                duringRoleLookup = () -> { };
+                frozen.countDown();
+                Awaitility.await("the refresh stored").atMost(Duration.ofSeconds(10))
+                        .until(() -> access.resolve("daily", user(Map.of())).role() == Role.HOST);
+            } finally {
+                frozen.countDown();
+                refresher.shutdownNow();
+            }
+        }
+
+        @Test
+        void aRefreshThatFindsTheDatabaseUnreachableAnswersFromMemory() {
+            access.refresher = Runnable::run;
+            access.resolve("daily", admin());
+            tick(Duration.ofSeconds(6));
+            databaseDown = true;
+
+            assertEquals(Role.HOST, access.resolve("daily", admin()).role());
+            assertFalse(database.available());
         }
 
         @Test

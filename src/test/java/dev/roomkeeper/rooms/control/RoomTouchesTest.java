@@ -1,5 +1,8 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.Backlogs;
+import dev.roomkeeper.platform.control.DatabaseFailure;
+import dev.roomkeeper.platform.control.DatabaseUnavailableException;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.auth.entity.Role;
@@ -30,6 +33,7 @@ class RoomTouchesTest {
     private final Meters metrics = Meters.inMemory();
     private final List<List<ActivityWriter.Touch>> batches = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger outagesLeft = new AtomicInteger();
     private Runnable whileWriting = () -> { };
     private final RoomTouches touches = new RoomTouches();
     private final Level level = TOUCHES_LOG.getLevel();
@@ -40,6 +44,9 @@ class RoomTouchesTest {
             @Override
             public int write(List<Touch> batch) {
                 whileWriting.run();
+                if (outagesLeft.getAndDecrement() > 0) {
+                    throw new DatabaseUnavailableException(DatabaseFailure.UNREACHABLE, 2);
+                }
                 if (failuresLeft.getAndDecrement() > 0) {
                     throw new IllegalStateException("database down");
                 }
@@ -49,6 +56,7 @@ class RoomTouchesTest {
         };
         touches.metrics = metrics;
         touches.jobs = new Jobs(metrics, Clock.systemUTC());
+        touches.backlogs = new Backlogs(metrics, Clock.systemUTC());
         touches.init();
     }
 
@@ -156,9 +164,47 @@ class RoomTouchesTest {
             RoomTouches configured = new RoomTouches();
             configured.metrics = Meters.inMemory();
             configured.jobs = new Jobs(configured.metrics, Clock.systemUTC());
+            configured.backlogs = new Backlogs(configured.metrics, Clock.systemUTC());
             configured.flushSetting = setting[0];
             configured.init();
             assertEquals(Duration.parse(setting[1]), configured.flushInterval(), setting[0]);
         }
+    }
+
+    @Test
+    void throughADatabaseOutageTheActivityIsKeptAndWrittenWhenItIsBack() {
+        touches.touch("r-1", T + 5);
+        outagesLeft.set(2);
+
+        touches.flush();
+        touches.touch("r-1", T + 9);
+        touches.touch("r-2", T + 1);
+        touches.flush();
+
+        assertEquals(2, touches.size(), "nothing lost");
+        assertEquals(2.0, metrics.gauge("roomkeeper.backlog.size", "backlog", "room-activity"));
+        assertTrue(metrics.gauge("roomkeeper.backlog.retrying.seconds", "backlog", "room-activity") >= 0);
+        assertEquals(2, metrics.counter("roomkeeper.job.failures", "job", "activity-flush").count());
+
+        touches.flush();
+
+        assertEquals(List.of("r-1@9", "r-2@1"), written().stream().sorted().toList());
+        assertEquals(0, touches.size());
+        assertEquals(0.0, metrics.gauge("roomkeeper.backlog.retrying.seconds", "backlog", "room-activity"));
+    }
+
+    @Test
+    void beyondTheBoundTouchesOfNewRoomsAreDroppedAndCountedThoseOfPendingRoomsStillCount() {
+        touches.pendingMax = 2;
+        touches.touch("r-1", T);
+        touches.touch("r-2", T);
+
+        touches.touch("r-3", T);
+        touches.touch("r-1", T + 5);
+
+        assertEquals(2, touches.size());
+        assertEquals(Optional.empty(), touches.pending("r-3"));
+        assertEquals(Optional.of(Instant.ofEpochMilli(T + 5)), touches.pending("r-1"));
+        assertEquals(1, metrics.counter("roomkeeper.rooms.activity.dropped").count());
     }
 }

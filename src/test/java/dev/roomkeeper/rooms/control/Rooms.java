@@ -1,5 +1,8 @@
 package dev.roomkeeper.rooms.control;
 
+import dev.roomkeeper.platform.control.Backlogs;
+import dev.roomkeeper.platform.control.DatabaseAvailability;
+import dev.roomkeeper.platform.control.DatabaseProbe;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.engine.memory.MemoryStreamBroker;
@@ -82,11 +85,13 @@ class Rooms implements AutoCloseable {
         access.memberships = memberships;
         access.ttl = Duration.ZERO;
         access.metrics = metrics;
+        access.database = new DatabaseAvailability(metrics, new DatabaseProbe(), Duration.ofSeconds(2), System::nanoTime);
         access.countCache();
         writer.em = session;
         touches.writer = writer;
         touches.metrics = metrics;
         touches.jobs = new Jobs(metrics, clock);
+        touches.backlogs = new Backlogs(metrics, clock);
         touches.init();
         activity.stream = this.engine;
         activity.presence = this.presence;
