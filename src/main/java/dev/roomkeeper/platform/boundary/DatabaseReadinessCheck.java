@@ -4,6 +4,8 @@ import dev.roomkeeper.platform.control.DatabaseAvailability;
 import dev.roomkeeper.platform.control.DatabaseProbe;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -27,7 +29,8 @@ import java.util.logging.Logger;
  * on waits for that one); a probe that has not answered by the deadline is DOWN with {@code error: timeout}, and
  * goes on in the background, bounded by the connection's timeouts. Its outcome also tells
  * {@link DatabaseAvailability} whether the database is back. Data: {@code product} when UP; {@code error} and
- * {@code available} (whether calls are let through: false during the back-off after an outage) when DOWN.
+ * {@code available} (whether calls are let through: false during the back-off after an outage) when DOWN. Until
+ * the application has started it is DOWN with {@code error: starting}.
  */
 @Readiness
 @ApplicationScoped
@@ -46,6 +49,9 @@ public class DatabaseReadinessCheck implements HealthCheck {
     @ConfigProperty(name = TIMEOUT_KEY, defaultValue = "PT1S")
     Duration timeout;
 
+    /** Set once the application has started (and what this check uses was made on a deployment thread). */
+    volatile boolean started;
+
     @PostConstruct
     void init() {
         if (timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
@@ -56,8 +62,22 @@ public class DatabaseReadinessCheck implements HealthCheck {
         }
     }
 
+    /**
+     * Made with the application, with what it uses, on a deployment thread: health checks may be called on the
+     * server's own threads (WildFly's management threads), where the application's resources and metrics cannot be
+     * looked up.
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        database.available();
+        started = true;
+    }
+
     @Override
     public HealthCheckResponse call() {
+        if (!started) {
+            // polled while the application is still starting: touch nothing that is not made yet
+            return response(DatabaseProbe.Result.down("starting", null), false);
+        }
         CompletableFuture<DatabaseProbe.Result> probe = database.check();
         DatabaseProbe.Result result;
         try {

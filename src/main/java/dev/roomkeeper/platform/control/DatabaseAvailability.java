@@ -49,6 +49,8 @@ public class DatabaseAvailability {
     static final Duration SLOW_AFTER = Duration.ofSeconds(1);
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** A probe going on for longer is stuck: the connection's timeouts (seconds each) would have ended it. */
+    static final Duration PROBE_LIMIT = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(DatabaseAvailability.class.getName());
 
@@ -69,6 +71,8 @@ public class DatabaseAvailability {
     /** When the back-off ends (on {@link #nanos}), while down. */
     private volatile long downUntil;
     private volatile long downSince;
+    /** When the probe in flight started (on {@link #nanos}). */
+    private volatile long checkingSince;
     private final AtomicReference<CompletableFuture<DatabaseProbe.Result>> checking = new AtomicReference<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong lastProgress = new AtomicLong();
@@ -156,6 +160,7 @@ public class DatabaseAvailability {
             }
         }
         if (down) {
+            depth.remove();
             refused.inc();
             probeIfDue();
             throw unavailable(DatabaseFailure.UNREACHABLE);
@@ -226,33 +231,49 @@ public class DatabaseAvailability {
 
     /**
      * Asks the database, on the probe's thread, unless a probe is going on already (then its outcome is
-     * answered). The outcome marks the database up or down: an answer is up; an outage, or an invalid
-     * connection, is down. A probe that fails for another reason leaves the state as it was, so a probe that
-     * cannot work never keeps a working database refused: the calls themselves find out.
+     * answered). The outcome marks the database up or down: an outage, or an invalid connection, is down; anything
+     * else is up, a probe that fails for a reason of its own included, so that a probe that cannot work never keeps
+     * a working database refused: the calls themselves find out.
      */
     public CompletableFuture<DatabaseProbe.Result> check() {
         CompletableFuture<DatabaseProbe.Result> running = checking.get();
+        long now = nanos.getAsLong();
         if (running != null && !running.isDone()) {
-            return running;
+            if (now - checkingSince < PROBE_LIMIT.toNanos()) {
+                return running;
+            }
+            // longer than any connection timeout allows: its thread is stuck or never ran; give up on it
+            LOG.warning(() -> "the database probe has not ended for " + PROBE_LIMIT + "; starting another");
+            probe.abandon();
+            running.complete(DatabaseProbe.Result.down("stuck", DatabaseFailure.UNREACHABLE));
         }
         CompletableFuture<DatabaseProbe.Result> next = new CompletableFuture<>();
         if (!checking.compareAndSet(running, next)) {
             CompletableFuture<DatabaseProbe.Result> other = checking.get();
             return other == null ? next : other;
         }
+        checkingSince = now;
         if (down) {
             // while the probe runs, calls are refused without starting another one
-            downUntil = nanos.getAsLong() + backoff.toNanos();
+            downUntil = now + backoff.toNanos();
         }
-        probe.start().whenComplete((result, error) -> {
+        CompletableFuture<DatabaseProbe.Result> started;
+        try {
+            started = probe.start();
+        } catch (RuntimeException | Error e) {
+            // the probe bean cannot even be made yet (a health check during deployment): no answer this time
+            LOG.log(Level.FINE, "cannot start a database probe", e);
+            next.complete(DatabaseProbe.Result.down(e.getClass().getSimpleName(), null));
+            return next;
+        }
+        started.whenComplete((result, error) -> {
             DatabaseProbe.Result outcome = result != null ? result
                     : DatabaseProbe.Result.down(error == null ? "no result" : error.getClass().getSimpleName(), null);
-            if (outcome.up()) {
-                succeeded();
-            } else if (outcome.failure() == DatabaseFailure.UNREACHABLE) {
+            if (outcome.failure() == DatabaseFailure.UNREACHABLE) {
                 markDown("probe: " + outcome.error());
-            } else if (down) {
-                markDown("probe: " + outcome.error()); // still down: the back-off starts again from now
+            } else {
+                // it answered, or the probe failed for a reason of its own: calls go through and find out
+                succeeded();
             }
             next.complete(outcome);
         });

@@ -73,24 +73,37 @@ public class DatabaseProbe {
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        executor();
+        // creating the bean is the point: its resources are injected on a deployment thread
     }
 
+    /**
+     * The probe's thread, made on first use, not during deployment: Payara refuses to run a managed thread of an
+     * application that is not started yet, and a thread pool whose only thread died before taking its first task
+     * never takes one.
+     */
     private synchronized ThreadPoolExecutor executor() {
         if (executor == null) {
             // one thread: probes never overlap (DatabaseAvailability keeps one in flight), and a frozen database
             // holds this thread, not a request's
             executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
-            executor.prestartCoreThread();
         }
         return executor;
     }
 
-    @PreDestroy
-    synchronized void stop() {
+    /**
+     * Gives up on the probe thread (stuck, or never started): the next probe gets a new one. The old thread ends
+     * when what it waits for does (the connection's timeouts bound it).
+     */
+    public synchronized void abandon() {
         if (executor != null) {
             executor.shutdownNow();
+            executor = null;
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        abandon();
     }
 
     /**

@@ -58,6 +58,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "not-found", "Not found", detail);
     }
 
+    /** A temporary failure (503) worth retrying after {@code retryAfterSeconds}, said in a {@code Retry-After} header. */
+    public static ProblemException unavailable(String type, String title, String detail, int retryAfterSeconds) {
+        return new ProblemException(503, type, title, detail, List.of(), retryAfterSeconds);
+    }
+
     public static ProblemException conflict(String detail) {
         return new ProblemException(409, "conflict", "Conflict", detail);
     }

@@ -150,10 +150,10 @@ public class RoomEvents {
         if (cause instanceof EngineException engine && engine.outcomeUnknown()) {
             metrics.counter("roomkeeper.events.failed", "outcome", "unknown").inc();
             LOG.warning(() -> "cannot tell whether this took effect: " + what + " (" + cause.getMessage() + ")");
-            return new ProblemException(503, "outcome-unknown", "Outcome unknown",
+            return ProblemException.unavailable("outcome-unknown", "Outcome unknown",
                     "The event stream did not answer in time after the change was sent, so it may or may not have "
                             + "taken effect. Retry with the same publishId (or idempotency key): it takes effect at most "
-                            + "once, and the retry's answer says which.");
+                            + "once, and the retry's answer says which.", 1);
         }
         metrics.counter("roomkeeper.events.failed", "outcome", "not-applied").inc();
         if (cause instanceof EngineException) {
@@ -162,8 +162,8 @@ public class RoomEvents {
         } else {
             LOG.log(Level.WARNING, cause, () -> "cannot " + what);
         }
-        return new ProblemException(503, "stream-unavailable", "Event stream unavailable",
-                "The room's event stream is unavailable right now; nothing was changed. Try again shortly.");
+        return ProblemException.unavailable("stream-unavailable", "Event stream unavailable",
+                "The room's event stream is unavailable right now; nothing was changed. Try again shortly.", 1);
     }
 
     /**

@@ -32,6 +32,7 @@ class DatabaseReadinessCheckTest {
         };
         check.timeout = Duration.ofMillis(50);
         check.init();
+        check.onStart(new Object());
     }
 
     private static Map<String, Object> data(HealthCheckResponse response) {
@@ -66,6 +67,16 @@ class DatabaseReadinessCheckTest {
 
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         assertEquals("PSQLException", data(response).get("error"));
+    }
+
+    @Test
+    void whileTheApplicationStartsItIsDownWithoutAskingAnything() {
+        DatabaseReadinessCheck early = new DatabaseReadinessCheck();
+
+        HealthCheckResponse response = early.call(); // no availability gate made yet
+
+        assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+        assertEquals("starting", data(response).get("error"));
     }
 
     @Test

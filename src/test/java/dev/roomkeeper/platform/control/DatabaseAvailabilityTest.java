@@ -161,12 +161,64 @@ class DatabaseAvailabilityTest {
     }
 
     @Test
+    void aProbeThatCannotWorkWhileTheDatabaseIsDownLetsTheCallsFindOut() {
+        failWith(new SQLException("Connection refused", "08001"));
+        advance(Duration.ofSeconds(2));
+        assertThrows(DatabaseUnavailableException.class, this::query);
+
+        probes.get(0).complete(DatabaseProbe.Result.down("NamingException", null));
+
+        assertTrue(database.available());
+        assertEquals("row", query());
+    }
+
+    @Test
     void aProbeOfAWorkingDatabaseThatFailsToConnectMarksItDown() {
         database.check();
         probes.get(0).complete(DatabaseProbe.Result.down("PSQLException", DatabaseFailure.UNREACHABLE));
 
         assertFalse(database.available());
         assertThrows(DatabaseUnavailableException.class, this::query);
+    }
+
+    @Test
+    void aProbeThatNeverEndsIsGivenUpOnAndAnotherStarted() {
+        AtomicInteger abandoned = new AtomicInteger();
+        database.probe = new DatabaseProbe() {
+            @Override
+            public CompletableFuture<Result> start() {
+                CompletableFuture<Result> probe = new CompletableFuture<>();
+                probes.add(probe);
+                return probe;
+            }
+
+            @Override
+            public synchronized void abandon() {
+                abandoned.incrementAndGet();
+            }
+        };
+        CompletableFuture<DatabaseProbe.Result> stuck = database.check();
+        advance(DatabaseAvailability.PROBE_LIMIT);
+
+        CompletableFuture<DatabaseProbe.Result> next = database.check();
+
+        assertEquals(2, probes.size());
+        assertEquals(1, abandoned.get());
+        assertFalse(stuck.join().up());
+        assertFalse(next.isDone());
+    }
+
+    @Test
+    void aProbeThatCannotBeMadeAnswersDownWithoutStickingTheNextChecks() {
+        database.probe = new DatabaseProbe() {
+            @Override
+            public CompletableFuture<Result> start() {
+                throw new IllegalArgumentException("Can't find a resource named java:app/jdbc/roomkeeper");
+            }
+        };
+
+        assertFalse(database.check().join().up());
+        assertTrue(database.check().isDone(), "a new check, not a stuck one");
     }
 
     @Test
