@@ -153,6 +153,24 @@ public final class PayaraNode implements Node, AutoCloseable {
         }
     }
 
+    /**
+     * Kills the node as a crash does (SIGKILL): nothing of the application runs, no socket gets a close frame.
+     * {@link #start()} boots it again, on the same port.
+     */
+    public synchronized void kill() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("node " + name + " still alive 20 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;

@@ -133,8 +133,17 @@ public final class Servers {
     }
 
     private static Map<String, String> clusterProperties() {
+        return nodeSettings(postgres.getJdbcUrl("postgres", "postgres"), redisPort);
+    }
+
+    /**
+     * The settings of a node on the PostgreSQL at {@code jdbcUrl} (user {@code postgres}) and the Redis on
+     * 127.0.0.1:{@code redisPort}, as node A and B run: for fixtures that bring a PostgreSQL and a Redis of their
+     * own (the fault suite stops and freezes them, which the shared ones must never be). A mutable copy.
+     */
+    public static Map<String, String> nodeSettings(String jdbcUrl, int redisPort) {
         Map<String, String> props = common();
-        props.put("roomkeeper.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+        props.put("roomkeeper.db.url", jdbcUrl);
         props.put("roomkeeper.db.user", "postgres");
         props.put("roomkeeper.db.password", "");
         props.put("roomkeeper.engine.type", "redis");
