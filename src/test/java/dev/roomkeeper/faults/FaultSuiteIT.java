@@ -66,8 +66,12 @@ class FaultSuiteIT {
     private static final Duration PUBLISH_REPLY_BOUND = Duration.ofSeconds(6);
     /** The longest readiness may take to answer while PostgreSQL is frozen. */
     private static final Duration READINESS_BOUND = Duration.ofSeconds(3);
-    /** The longest database-backed REST may take to answer 503 while PostgreSQL is frozen. */
-    private static final Duration REST_BOUND = Duration.ofSeconds(6);
+    /**
+     * The longest database-backed REST may take to answer 503 while PostgreSQL is frozen: the documented bound for
+     * the first call (socket timeout 5 s, plus the 3 s login timeout when a connection must be opened), with slack;
+     * measured 5.0-5.1 s, and every later call is refused at once.
+     */
+    private static final Duration REST_BOUND = Duration.ofSeconds(9);
     /** The longest a publish may wait for its ack while PostgreSQL is down or frozen: it never needs the database. */
     private static final Duration WS_BOUND = Duration.ofSeconds(3);
     /** How long PostgreSQL stays frozen. */
@@ -490,7 +494,7 @@ class FaultSuiteIT {
 
     /**
      * PostgreSQL freezes (SIGSTOP to the postmaster and every backend) for 10 s: as with a stop, plus readiness
-     * answers within 3 s throughout, database-backed REST answers 503 within 6 s, and socket publishes keep being
+     * answers within 3 s throughout, database-backed REST answers 503 within the documented 8 s (then at once), and socket publishes keep being
      * acknowledged promptly instead of stalling until the thaw.
      */
     @Test
