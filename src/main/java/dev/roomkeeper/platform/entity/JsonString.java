@@ -10,6 +10,38 @@ public final class JsonString {
     }
 
     /**
+     * True when every string and member name in {@code value} is well-formed UTF-16: no high surrogate without the
+     * low one after it, no low surrogate without the high one before it. JSON text may spell a lone surrogate as
+     * an escape ({@code "\ud800"}); such a string cannot be encoded as UTF-8, so it must never be accepted into a
+     * room's events (a WebSocket send would fail for every subscriber).
+     */
+    public static boolean wellFormed(jakarta.json.JsonValue value) {
+        return switch (value.getValueType()) {
+            case STRING -> wellFormed(((jakarta.json.JsonString) value).getString());
+            case ARRAY -> value.asJsonArray().stream().allMatch(JsonString::wellFormed);
+            case OBJECT -> value.asJsonObject().entrySet().stream()
+                    .allMatch(e -> wellFormed(e.getKey()) && wellFormed(e.getValue()));
+            default -> true;
+        };
+    }
+
+    /** True when {@code text} holds no lone surrogate (see {@link #wellFormed(jakarta.json.JsonValue)}). */
+    public static boolean wellFormed(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A JSON string literal: quote, backslash and control characters (DEL included) escaped, everything
      * else as is. Never contains a raw newline, so quoted text can sit in newline-separated records.
      */

@@ -148,7 +148,9 @@ final class SendQueue<T> {
                         drain();
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too (Tyrus throws one for text it cannot encode): left set, the flag would stop this
+                // queue for good, silently; the failure closes the socket instead
                 sending.set(false);
                 onFailure.accept(e);
                 return;

@@ -174,6 +174,13 @@ public class SocketDispatcher {
             refuse(connection, null, "invalid-frame", e.getMessage(), List.of());
             return;
         }
+        // only an escape can spell a lone surrogate (a text frame is valid UTF-8), so only then is the frame walked
+        if (text.contains("\\u") && !dev.roomkeeper.platform.entity.JsonString.wellFormed(body)) {
+            String id = frame.id() == null || !dev.roomkeeper.platform.entity.JsonString.wellFormed(frame.id()) ? null : frame.id();
+            refuse(connection, id, "bad-json",
+                    "The frame holds a lone surrogate escape (\\ud800-\\udfff without its pair): not valid Unicode.", List.of());
+            return;
+        }
         dispatch(connection, frame);
     }
 

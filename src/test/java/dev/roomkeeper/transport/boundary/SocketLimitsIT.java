@@ -41,6 +41,23 @@ class SocketLimitsIT {
         }
     }
 
+    /** A lone surrogate escape once made every subscriber's socket stop receiving the room's events. */
+    @Test
+    void aLoneSurrogateIsRefusedAndTheRoomKeepsDelivering() {
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "participant");
+        fx.member(room, "bob", "participant");
+        try (WsClient ada = fx.socket("ada"); WsClient bob = fx.socket("bob")) {
+            assertEquals("ack", bob.send(dev.roomkeeper.testing.Fixtures.subscribe(room, "s")).reply("s").getString("type"));
+            JsonObject refused = ada.send(dev.roomkeeper.testing.Fixtures.publish(room, "bad", "{\"text\":\"\\ud800\"}")).reply("bad");
+            assertEquals("bad-json", refused.getString("code"), refused::toString);
+            JsonObject paired = ada.send(dev.roomkeeper.testing.Fixtures.publish(room, "ok", "{\"text\":\"\\ud83d\\ude00\"}")).reply("ok");
+            assertEquals("ack", paired.getString("type"), "a surrogate pair is fine");
+            JsonObject event = bob.event(room);
+            assertEquals("\ud83d\ude00", event.getJsonObject("data").getJsonObject("body").getString("text"));
+        }
+    }
+
     @Test
     void oversizeFrameClosesWith1009() {
         try (WsClient ada = fx.socket("ada"); WsClient bystander = fx.socket("bob")) {

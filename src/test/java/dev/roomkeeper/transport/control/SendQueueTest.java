@@ -51,6 +51,23 @@ class SendQueueTest {
     }
 
     @Test
+    void anErrorThrownBySendingFailsThatItemAndTheQueueGoesOn() {
+        List<Throwable> failures = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        SendQueue<String> queue = new SendQueue<>(10, (item, done) -> {
+            if (item.equals("unencodable")) {
+                throw new Error("cannot encode"); // as Tyrus does for a lone surrogate
+            }
+            sent.add(item);
+            done.accept(null);
+        }, failures::add);
+        assertTrue(queue.offer("unencodable"));
+        assertTrue(queue.offer("next"));
+        assertEquals(1, failures.size());
+        assertEquals(List.of("next"), sent, "the queue is not stuck behind the failed send");
+    }
+
+    @Test
     void refusesBeyondTheLimitAndReportsFailures() {
         List<Throwable> failures = new ArrayList<>();
         SendQueue<String> queue = new SendQueue<>(2, (item, done) -> { }, failures::add);
