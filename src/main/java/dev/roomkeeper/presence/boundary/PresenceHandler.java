@@ -133,6 +133,11 @@ public class PresenceHandler implements FrameHandler {
     private Reply heartbeat(SocketConnection connection, Caller caller, String roomRef, String sessionId, String id) {
         Binding binding = binding(connection.id(), roomRef, sessionId);
         if (binding == null) {
+            // a session that has ended (left, expired, removed) is expired whoever asks; a live one belongs to its socket
+            if (!registry.lists(access.resolve(roomRef, caller).roomId(), caller.userId(), sessionId)) {
+                return Reply.refuse("presence-expired",
+                        "This presence session has ended (expired, left or removed); join again.");
+            }
             return Reply.refuse("presence-not-joined",
                     "This socket has not joined this presence session; send presence.join (with the resumeToken to resume it).");
         }

@@ -162,8 +162,12 @@ public class PresenceRegistry {
         // the token names this session from its start to its end: a later session with the same id gets another
         long joinedAt = find(snapshot, caller.userId(), sessionId).map(PresenceSession::joinedAt).orElse(0L);
         String sessionToken = tokens.sessionToken(granted.roomId(), caller.userId(), sessionId, joinedAt);
-        String roomToken = tokens.roomToken(granted.roomId(), caller.userId(),
-                System.currentTimeMillis() + roomTokenTtl.toMillis());
+        // access from the caller's JWT ends with it, so does the token; access by membership is checked at each use
+        long roomTokenExpiry = System.currentTimeMillis() + roomTokenTtl.toMillis();
+        if (!granted.byMembership() && caller.expiresAt() != null) {
+            roomTokenExpiry = Math.min(roomTokenExpiry, caller.expiresAt().toEpochMilli());
+        }
+        String roomToken = tokens.roomToken(granted.roomId(), caller.userId(), roomTokenExpiry, granted.byMembership());
         return new Joined(granted, sessionId, interval, snapshot, sessionToken, roomToken);
     }
 
@@ -246,9 +250,19 @@ public class PresenceRegistry {
                 .ifPresent(ref -> leave(ref.room(), ref.userId(), ref.sessionId()));
     }
 
-    /** The room a room token names, if the token is genuine and unexpired. */
+    /**
+     * The room a room token names, if the token is genuine and unexpired and its holder still has access: the room
+     * is open and, when access came from a membership, the membership lasts.
+     */
     public Optional<String> roomOfToken(String roomToken) {
-        return tokens.room(roomToken, System.currentTimeMillis()).map(PresenceTokens.RoomRef::room);
+        return tokens.room(roomToken, System.currentTimeMillis())
+                .filter(ref -> access.keeps(ref.room(), ref.userId(), ref.byMembership()))
+                .map(PresenceTokens.RoomRef::room);
+    }
+
+    /** True while the room lists this session, online or reconnecting (whichever socket or client carries it). */
+    public boolean lists(String roomId, String userId, String sessionId) {
+        return find(snapshot(roomId), userId, sessionId).isPresent();
     }
 
     public PresenceSnapshot snapshot(String roomId) {

@@ -40,8 +40,13 @@ public final class PresenceTokens {
         }
     }
 
-    /** A room, as named by a room token. */
-    public record RoomRef(String room, String userId, long expiresAt) {
+    /**
+     * A room, as named by a room token.
+     *
+     * @param byMembership true when its holder was in the room by membership (the token then works only while the
+     *                     membership lasts), false when by a grant in the holder's JWT (the token then expires with it)
+     */
+    public record RoomRef(String room, String userId, long expiresAt, boolean byMembership) {
     }
 
     /** @param joinedAt when the session started (epoch ms), as the presence store keeps it */
@@ -55,14 +60,15 @@ public final class PresenceTokens {
                 .flatMap(p -> number(p[4]).map(joinedAt -> new SessionRef(p[1], p[2], p[3], joinedAt)));
     }
 
-    public String roomToken(String room, String userId, long expiresAt) {
-        return sign("r\n" + room + "\n" + userId + "\n" + expiresAt);
+    public String roomToken(String room, String userId, long expiresAt, boolean byMembership) {
+        return sign("r\n" + room + "\n" + userId + "\n" + expiresAt + "\n" + (byMembership ? "m" : "g"));
     }
 
     public Optional<RoomRef> room(String token, long now) {
         return verify(token).map(text -> text.split("\n", -1))
-                .filter(p -> p.length == 4 && p[0].equals("r"))
-                .flatMap(p -> number(p[3]).filter(expires -> expires > now).map(expires -> new RoomRef(p[1], p[2], expires)));
+                .filter(p -> p.length == 5 && p[0].equals("r") && (p[4].equals("m") || p[4].equals("g")))
+                .flatMap(p -> number(p[3]).filter(expires -> expires > now)
+                        .map(expires -> new RoomRef(p[1], p[2], expires, p[4].equals("m"))));
     }
 
     private static Optional<Long> number(String text) {

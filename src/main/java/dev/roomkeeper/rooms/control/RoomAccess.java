@@ -194,7 +194,20 @@ public class RoomAccess {
         if (role == null) {
             throw RoomProblems.notMember();
         }
-        return new Access(room.id(), room.slug(), role);
+        return new Access(room.id(), room.slug(), role, !caller.admin() && memberRole != null);
+    }
+
+    /**
+     * True while a user keeps access to a room without presenting a token again: the room is open and, when
+     * {@code byMembership}, the user is still a member (what a capability such as a presence room token needs; access
+     * granted by a token ends with that token). Answered from the same caches as {@link #resolve}.
+     */
+    public boolean keeps(String roomId, String userId, boolean byMembership) {
+        RoomResponse room = cachedRoom(roomId).orElse(null);
+        if (room == null || !isOpen(room) || !room.id().equals(roomId)) {
+            return false;
+        }
+        return !byMembership || cachedRole(room.id(), userId).isPresent();
     }
 
     /** Drops what this node cached about a room or a membership once a change to it has committed. */

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.time.Instant;
  */
 @JsonbPropertyOrder({"id", "token", "roomId", "roomSlug", "role", "maxUses", "uses", "expiresAt", "createdBy",
         "createdAt"})
+@JsonbNillable
 public record CreatedInviteResponse(String id, String token, String roomId, String roomSlug, String role,
                                     Integer maxUses, int uses, Instant expiresAt, String createdBy,
                                     Instant createdAt) {

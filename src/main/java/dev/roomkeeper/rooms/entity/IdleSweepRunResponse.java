@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.time.Instant;
  */
 @JsonbPropertyOrder({"id", "node", "trigger", "triggeredBy", "windowSeconds", "startedAt", "finishedAt", "durationMs",
         "examined", "closed", "errors", "errorSample"})
+@JsonbNillable
 public record IdleSweepRunResponse(Long id, String node, String trigger, String triggeredBy, long windowSeconds,
                                    Instant startedAt, Instant finishedAt, Long durationMs, int examined, int closed,
                                    int errors, String errorSample) {

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.time.Instant;
  */
 @JsonbPropertyOrder({"valid", "reason", "message", "roomSlug", "roomTitle", "role", "expiresAt", "uses",
         "maxUses", "lastActivity", "inactiveAt"})
+@JsonbNillable
 public record InvitePreviewResponse(boolean valid, String reason, String message, String roomSlug,
                                     String roomTitle, String role, Instant expiresAt, int uses, Integer maxUses,
                                     Instant lastActivity, Instant inactiveAt) {

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.time.Instant;
  * @param revokedAt when it was revoked, or null
  */
 @JsonbPropertyOrder({"id", "roomId", "role", "maxUses", "uses", "expiresAt", "createdBy", "createdAt", "revokedAt"})
+@JsonbNillable
 public record InviteResponse(String id, String roomId, String role, Integer maxUses, int uses, Instant expiresAt,
                              String createdBy, Instant createdAt, Instant revokedAt) {
 }

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
@@ -12,5 +13,6 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  *                      the invite's), or granted an equal or stronger role by their token
  */
 @JsonbPropertyOrder({"roomId", "slug", "role", "alreadyMember"})
+@JsonbNillable
 public record RedemptionResponse(String roomId, String slug, String role, boolean alreadyMember) {
 }

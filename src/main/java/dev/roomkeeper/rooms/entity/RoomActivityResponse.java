@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.time.Instant;
  */
 @JsonbPropertyOrder({"roomId", "slug", "state", "lastActivity", "inactiveAt", "active", "window", "windowSeconds",
         "occupied", "usersPresent"})
+@JsonbNillable
 public record RoomActivityResponse(String roomId, String slug, String state, Instant lastActivity, Instant inactiveAt,
                                    boolean active, String window, long windowSeconds, boolean occupied,
                                    int usersPresent) {

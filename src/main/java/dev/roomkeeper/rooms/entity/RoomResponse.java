@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.time.Instant;
  */
 @JsonbPropertyOrder({"id", "slug", "title", "kind", "state", "createdBy", "createdAt", "updatedAt", "closedAt",
         "closeReason", "closedBy"})
+@JsonbNillable
 public record RoomResponse(String id, String slug, String title, String kind, String state, String createdBy,
                            Instant createdAt, Instant updatedAt, Instant closedAt, String closeReason,
                            String closedBy) {

@@ -225,6 +225,23 @@ abstract class PresenceContract {
     }
 
     @Test
+    void aHeartbeatAfterLeavingAnswersThatTheSessionEndedOnEverySocket() {
+        try (WsClient tab = fx.socket("ada"); WsClient other = fx.socket("ada")) {
+            String s = session();
+            tab.send(presenceJoin(room, "j", s, 10_000, null)).reply("j");
+            assertEquals("presence.join", next("ada").getString("type"));
+            assertEquals("ack", tab.send(presence("leave", room, "l", s)).reply("l").getString("type"));
+            assertEquals("presence.leave", next("ada").getString("type"));
+
+            JsonObject mine = tab.send(presence("heartbeat", room, "h", s)).reply("h");
+            assertEquals("presence-expired", mine.getString("code", null), mine::toString);
+            JsonObject theirs = other.send(presence("heartbeat", room, "h2", s)).reply("h2");
+            assertEquals("presence-expired", theirs.getString("code", null), theirs::toString);
+            nothingMoreFor("ada");
+        }
+    }
+
+    @Test
     void aDroppedSocketThatResumesWithinGraceNeverLeaves() {
         String s = session();
         WsClient first = fx.socket("ada");
@@ -394,6 +411,29 @@ abstract class PresenceContract {
             JsonObject gone = ada.send(presence("heartbeat", room, "h", s)).reply("h");
             assertEquals("presence-expired", gone.getString("code"));
         }
+    }
+
+    @Test
+    void aRoomTokenStopsWorkingWhenItsHolderIsRemovedOrTheRoomCloses() {
+        Api anonymous = new Api(node().base(), null);
+        String adaToken = fx.as("ada").post("/api/presence/heartbeat",
+                "{\"room\":\"" + room + "\",\"sessionId\":\"" + session() + "\",\"interval\":10000}").json().getString("roomToken");
+        String bobToken = fx.as("bob").post("/api/presence/heartbeat",
+                "{\"room\":\"" + room + "\",\"sessionId\":\"" + session() + "\",\"interval\":10000}").json().getString("roomToken");
+        assertEquals(200, anonymous.get("/api/presence/list?roomToken=" + adaToken).status());
+
+        assertEquals(204, fx.admin().delete("/api/rooms/" + room + "/members/ada").status());
+        // every node hears of the removal through the room's stream: awaited, not assumed
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertEquals(401, anonymous.get("/api/presence/list?roomToken=" + adaToken).status(), "ada was removed"));
+        assertEquals(200, anonymous.get("/api/presence/list?roomToken=" + bobToken).status(), "bob is still a member");
+
+        assertEquals(200, fx.admin().post("/api/rooms/" + room + "/close", "{\"reason\":\"done\"}").status());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Api.Reply list = anonymous.get("/api/presence/list?roomToken=" + bobToken);
+            assertEquals(401, list.status(), "the room closed");
+            assertEquals("application/problem+json", list.raw().headers().firstValue("Content-Type").orElse(""));
+        });
     }
 
     @Test

@@ -66,7 +66,7 @@ class PresenceTokensTest {
     @Test
     void aSessionTokenIsNoRoomTokenAndTheOtherWayRound() {
         String session = tokens.sessionToken(ROOM, "ada", "tab-1234", 1_000);
-        String room = tokens.roomToken(ROOM, "ada", 5_000);
+        String room = tokens.roomToken(ROOM, "ada", 5_000, true);
 
         assertEquals(Optional.empty(), tokens.room(session, 0));
         assertEquals(Optional.empty(), tokens.session(room));
@@ -82,10 +82,16 @@ class PresenceTokensTest {
 
     @Test
     void aRoomTokenIsValidUntilItExpires() {
-        String token = tokens.roomToken(ROOM, "ada", 5_000);
+        String token = tokens.roomToken(ROOM, "ada", 5_000, true);
 
-        assertEquals(Optional.of(new PresenceTokens.RoomRef(ROOM, "ada", 5_000)), tokens.room(token, 4_999));
+        assertEquals(Optional.of(new PresenceTokens.RoomRef(ROOM, "ada", 5_000, true)), tokens.room(token, 4_999));
         assertEquals(Optional.empty(), tokens.room(token, 5_000));
+    }
+
+    @Test
+    void aRoomTokenSaysWhetherItsHolderWasInTheRoomByMembershipOrByTheirJwt() {
+        assertTrue(tokens.room(tokens.roomToken(ROOM, "ada", 5_000, true), 0).orElseThrow().byMembership());
+        assertFalse(tokens.room(tokens.roomToken(ROOM, "ada", 5_000, false), 0).orElseThrow().byMembership());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.roomkeeper.testing.Api;
 import dev.roomkeeper.testing.Fixtures;
 import dev.roomkeeper.testing.Servers;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +27,17 @@ class InvitesIT {
 
         JsonObject preview = fx.as("ivan").get("/api/invites/" + token).json();
         assertTrue(preview.getBoolean("valid"), preview::toString);
+        // documented as null, so present as null: a client reads one shape whatever the invite
+        for (String field : new String[]{"reason", "message", "expiresAt"}) {
+            assertEquals(JsonValue.NULL, preview.get(field), field + " in " + preview);
+        }
+        JsonObject listed = host.get("/api/rooms/" + room + "/invites").json().getJsonArray("items").getJsonObject(0);
+        assertEquals(JsonValue.NULL, listed.get("revokedAt"), listed::toString);
+        assertEquals(JsonValue.NULL, listed.get("expiresAt"), listed::toString);
+        JsonObject open = fx.admin().get("/api/rooms/" + room).json();
+        for (String field : new String[]{"closedAt", "closeReason", "closedBy"}) {
+            assertEquals(JsonValue.NULL, open.get(field), field + " in " + open);
+        }
         Api.Reply redeemed = fx.as("ivan").post("/api/invites/" + token + "/redeem", null);
         assertEquals(200, redeemed.status(), redeemed::toString);
         assertEquals("participant", redeemed.json().getString("role"));

@@ -89,6 +89,13 @@ class RoomAccessTest {
         }
 
         @Test
+        void accessSaysWhetherItRestsOnAMembershipOrOnTheCallersToken() {
+            assertTrue(RoomAccess.decide(ID, OPEN, Role.OBSERVER, user(Map.of())).byMembership());
+            assertFalse(RoomAccess.decide(ID, OPEN, null, user(Map.of(ID, Role.HOST))).byMembership());
+            assertFalse(RoomAccess.decide(ID, OPEN, null, admin()).byMembership());
+        }
+
+        @Test
         void aMembershipWinsOverATokenGrant() {
             Caller granted = user(Map.of(ID, Role.HOST, "daily", Role.HOST));
 
@@ -288,6 +295,24 @@ class RoomAccessTest {
 
         private int status(Caller caller) {
             return assertThrows(ProblemException.class, () -> access.resolve("daily", caller)).status();
+        }
+
+        @Test
+        void aUserKeepsAccessWithoutATokenWhileTheRoomIsOpenAndTheMembershipLasts() {
+            roles.put("bob", Role.PARTICIPANT);
+
+            assertTrue(access.keeps(ID, "bob", true));
+            assertFalse(access.keeps(ID, "eve", true), "never a member");
+            assertTrue(access.keeps(ID, "eve", false), "granted by a token, which bounds it");
+            assertFalse(access.keeps("daily", "bob", true), "a room token names the room by id");
+
+            roles.remove("bob");
+            announce(event("member.removed", "{\"userId\":\"bob\",\"role\":\"participant\"}"));
+            assertFalse(access.keeps(ID, "bob", true), "removed");
+
+            stored = CLOSED;
+            announce(event("room.closed", "{\"closedBy\":\"admin\",\"reason\":\"done\"}"));
+            assertFalse(access.keeps(ID, "eve", false), "the room closed");
         }
 
         @Test
