@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input over WebSocket gets the documented error frame or close code, and others keep being served. */
 class SocketLimitsIT {
@@ -120,6 +122,26 @@ class SocketLimitsIT {
                 client.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
                 assertEquals(4401, client.awaitClose(), "token " + token);
             }
+        }
+    }
+
+    /**
+     * A token a little past its exp is still accepted (the clock skew, 30 s by default): the sweep must not close
+     * the socket it just welcomed, as it once did a second later, so that a client with a slow clock looped.
+     */
+    @Test
+    void aTokenAcceptedWithinTheClockSkewKeepsItsSocketUntilExpPlusSkew() {
+        Instant exp = Instant.now().minusSeconds(25);
+        Instant deadline = Instant.ofEpochSecond(exp.getEpochSecond()).plusSeconds(30);
+        String late = TestTokens.forUser("ada").expiresAt(exp).hs256(Servers.SECRET);
+        try (WsClient ada = WsClient.connect(node.ws())) {
+            ada.send("{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + late + "\"}");
+            assertEquals("welcome", ada.reply("a").getString("type"));
+            assertEquals("pong", ada.send("{\"type\":\"ping\",\"id\":\"p\"}").reply("p").getString("type"));
+
+            assertEquals(4401, ada.awaitClose());
+            Instant closedBy = Instant.now();
+            assertFalse(closedBy.isBefore(deadline), () -> "closed at " + closedBy + ", before exp + skew " + deadline);
         }
     }
 
