@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,6 +122,29 @@ class SocketLimitsIT {
             try (WsClient client = WsClient.connect(node.ws())) {
                 client.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
                 assertEquals(4401, client.awaitClose(), "token " + token);
+            }
+        }
+    }
+
+    /** Once, an over-long or non-string token got invalid-frame and left the socket open, unauthenticated. */
+    @Test
+    void everyAuthFrameProblemClosesWith4401() {
+        String tooLong = "x".repeat(20_000);
+        String deep = TestTokens.base64Url("{\"alg\":\"HS256\",\"x\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}")
+                + "." + TestTokens.base64Url(TestTokens.forUser("ada").json().toString()) + ".c2ln";
+        for (String frame : new String[]{
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + tooLong + "\"}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":42}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":{\"jwt\":\"x\"}}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":[\"x\"]}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":null}",
+                "{\"type\":\"auth\",\"id\":\"a\"}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + deep + "\"}"}) {
+            try (WsClient client = WsClient.connect(node.ws())) {
+                client.send(frame);
+                assertEquals(4401, client.awaitClose(), () -> frame.length() > 200 ? frame.substring(0, 200) : frame);
+                List<JsonObject> frames = client.drainNow();
+                assertTrue(frames.stream().noneMatch(f -> "error".equals(f.getString("type"))), frames::toString);
             }
         }
     }
