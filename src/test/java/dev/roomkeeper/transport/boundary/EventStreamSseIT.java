@@ -103,6 +103,27 @@ class EventStreamSseIT {
         }
     }
 
+    /** Browsers' EventSource cannot send headers, so event streams take access_token; nothing else does. */
+    @Test
+    void onlyEventStreamsTakeTheTokenFromTheQuery() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        String query = "?access_token=" + Fixtures.token("ada");
+        HttpClient http = HttpClient.newHttpClient();
+
+        for (String path : new String[]{"/api/me/rooms", "/api/rooms/" + room, "/api/rooms/" + room + "/members"}) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(node.base().resolve(path + query)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), path);
+            assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), path);
+        }
+        try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events" + query, null)) {
+            assertEquals("subscribed", sse.next().name());
+        }
+    }
+
     @Test
     void aClosedRoomsStreamSendsRoomClosedThenEnds() throws Exception {
         PayaraNode node = Servers.embedded();
