@@ -42,7 +42,7 @@ public class TokenVerifier {
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
     private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
     private static final String PEM_END = "-----END PUBLIC KEY-----";
-    /** The JWS library as loaded, in the log: the copy in the WAR, not one a server may bring. */
+    /** The JWS library as loaded, for the startup log: the WAR's copy, or on Payara the server's own (auth.md). */
     static final String LIBRARY = "nimbus-jose-jwt " + Optional.ofNullable(
             com.nimbusds.jose.JWSObject.class.getPackage().getImplementationVersion()).orElse("(version unknown)");
 
