@@ -6,15 +6,19 @@ import dev.roomkeeper.auth.entity.Caller;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.logging.Logger;
 
 /**
@@ -27,7 +31,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class BearerAuthenticationFilter implements ContainerRequestFilter {
 
-    /** The query parameter that carries the token on {@code GET /api/rooms/{room}/events}. */
+    /** The query parameter that carries the token on event streams ({@code GET /api/rooms/{room}/events}). */
     static final String ACCESS_TOKEN = "access_token";
 
     private static final Logger LOG = Logger.getLogger(BearerAuthenticationFilter.class.getName());
@@ -59,7 +63,9 @@ public class BearerAuthenticationFilter implements ContainerRequestFilter {
      */
     private String tokenOf(ContainerRequestContext request) throws InvalidTokenException {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if ((header == null || header.isBlank()) && isEventStream(request)) {
+        if ((header == null || header.isBlank()) && "GET".equals(request.getMethod())
+                && isEventStream(resourceInfo == null ? null : resourceInfo.getResourceMethod(),
+                resourceInfo == null ? null : resourceInfo.getResourceClass())) {
             String query = request.getUriInfo().getQueryParameters().getFirst(ACCESS_TOKEN);
             if (query != null && !query.isBlank()) {
                 return query.strip();
@@ -68,8 +74,24 @@ public class BearerAuthenticationFilter implements ContainerRequestFilter {
         return bearerToken(header);
     }
 
-    private static boolean isEventStream(ContainerRequestContext request) {
-        return "GET".equals(request.getMethod()) && request.getUriInfo().getPath().endsWith("/events");
+    /**
+     * True for a resource method that produces only {@code text/event-stream} (its own {@code @Produces}, else its
+     * class's): the SSE endpoints, whatever their path. A JSON resource never takes a token from the query, where
+     * it ends up in access logs, even when its path ends in {@code /events}.
+     */
+    static boolean isEventStream(Method method, Class<?> type) {
+        if (method == null || !method.isAnnotationPresent(GET.class)) {
+            return false;
+        }
+        Produces produces = method.isAnnotationPresent(Produces.class) ? method.getAnnotation(Produces.class)
+                : type == null ? null : type.getAnnotation(Produces.class);
+        if (produces == null || produces.value().length == 0) {
+            return false;
+        }
+        return Arrays.stream(produces.value())
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::strip)
+                .allMatch(MediaType.SERVER_SENT_EVENTS::equalsIgnoreCase);
     }
 
     private boolean isPublic() {

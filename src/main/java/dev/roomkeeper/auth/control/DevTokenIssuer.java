@@ -1,43 +1,39 @@
 package dev.roomkeeper.auth.control;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.roomkeeper.auth.entity.DevTokenResponse;
 import dev.roomkeeper.auth.entity.IssueDevTokenRequest;
+import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem;
-import dev.roomkeeper.auth.entity.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
- * Mints HS256 tokens for development, when {@code roomkeeper.auth.dev-tokens} is on outside production.
- * They carry the configured issuer and audience, so they pass the same checks as real tokens.
+ * Mints HS256 tokens for development, when {@code roomkeeper.auth.dev-tokens} is on outside production, signed
+ * with nimbus-jose-jwt. They carry the configured issuer and audience, so they pass the same checks as real tokens.
  */
 @ApplicationScoped
 public class DevTokenIssuer {
-    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
-
 
     private static final Logger LOG = Logger.getLogger(DevTokenIssuer.class.getName());
-    private static final JsonObject HEADER = JSON.createObjectBuilder().add("alg", "HS256").add("typ", "JWT").build();
+    private static final JWSHeader HEADER = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
 
     @Inject
     TokenVerifier tokens;
@@ -56,7 +52,13 @@ public class DevTokenIssuer {
         if (request == null) {
             throw ProblemException.invalid(List.of(new Problem.FieldError("body", "a JSON body with at least sub is required")));
         }
-        List<Problem.FieldError> errors = request.fieldErrors();
+        List<Problem.FieldError> errors = new ArrayList<>(request.fieldErrors());
+        if (errors.stream().noneMatch(e -> e.field().equals("ttlSeconds"))
+                && request.ttl().compareTo(tokens.maxTokenLifetime()) > 0) {
+            // it would be refused by this very server
+            errors.add(new Problem.FieldError("ttlSeconds", "ttlSeconds must be at most "
+                    + tokens.maxTokenLifetime().toSeconds() + " (roomkeeper.auth.max-token-lifetime)"));
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -67,38 +69,32 @@ public class DevTokenIssuer {
         return new DevTokenResponse(token, expiresAt.toString(), request.sub());
     }
 
-    private JsonObject claims(IssueDevTokenRequest request, Instant issuedAt, Instant expiresAt) {
-        JsonObjectBuilder claims = JSON.createObjectBuilder().add("sub", request.sub());
+    private JWTClaimsSet claims(IssueDevTokenRequest request, Instant issuedAt, Instant expiresAt) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(request.sub());
         if (request.name() != null && !request.name().isBlank()) {
-            claims.add("name", request.name().strip());
+            claims.claim("name", request.name().strip());
         }
         if (request.avatar() != null && !request.avatar().isBlank()) {
-            claims.add("avatar", request.avatar().strip());
+            claims.claim("avatar", request.avatar().strip());
         }
-        JsonArrayBuilder groups = JSON.createArrayBuilder();
-        if (request.isAdmin()) {
-            groups.add(tokens.adminGroup());
+        claims.claim("groups", request.isAdmin() ? List.of(tokens.adminGroup()) : List.of());
+        Map<String, String> rooms = new TreeMap<>();
+        if (request.rooms() != null) {
+            request.rooms().forEach((room, role) -> rooms.put(room, Role.fromWire(role).orElseThrow().wireName()));
         }
-        claims.add("groups", groups);
-        JsonObjectBuilder rooms = JSON.createObjectBuilder();
-        Map<String, String> grants = request.rooms() == null ? Map.of() : new TreeMap<>(request.rooms());
-        grants.forEach((room, role) -> rooms.add(room, Role.fromWire(role).orElseThrow().wireName()));
-        claims.add("rooms", rooms);
-        tokens.issuer().ifPresent(iss -> claims.add("iss", iss));
-        tokens.audience().ifPresent(aud -> claims.add("aud", aud));
-        return claims.add("iat", issuedAt.getEpochSecond()).add("exp", expiresAt.getEpochSecond()).build();
+        claims.claim("rooms", rooms);
+        tokens.issuer().ifPresent(claims::issuer);
+        tokens.audience().ifPresent(claims::audience);
+        return claims.issueTime(Date.from(issuedAt)).expirationTime(Date.from(expiresAt)).build();
     }
 
-    static String sign(JsonObject claims, byte[] secret) {
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = base64.encodeToString(HEADER.toString().getBytes(StandardCharsets.UTF_8)) + "."
-                + base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+    static String sign(JWTClaimsSet claims, byte[] secret) {
+        SignedJWT jwt = new SignedJWT(HEADER, claims);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return signingInput + "." + base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+            jwt.sign(new MACSigner(secret));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a dev token: " + e.getMessage(), e);
         }
+        return jwt.serialize();
     }
 }

@@ -21,6 +21,7 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,6 +42,9 @@ public class TokenVerifier {
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
     private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
     private static final String PEM_END = "-----END PUBLIC KEY-----";
+    /** The JWS library as loaded, for the startup log: the WAR's copy, or on Payara the server's own (auth.md). */
+    static final String LIBRARY = "nimbus-jose-jwt " + Optional.ofNullable(
+            com.nimbusds.jose.JWSObject.class.getPackage().getImplementationVersion()).orElse("(version unknown)");
 
     @Inject
     @ConfigProperty(name = "roomkeeper.auth.hs256-secret")
@@ -67,6 +71,10 @@ public class TokenVerifier {
     String clockSkew;
 
     @Inject
+    @ConfigProperty(name = "roomkeeper.auth.max-token-lifetime", defaultValue = "PT24H")
+    String maxTokenLifetime;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.auth.admin-group", defaultValue = JwtVerifier.DEFAULT_ADMIN_GROUP)
     String adminGroup;
 
@@ -81,6 +89,7 @@ public class TokenVerifier {
     Clock clock = Clock.systemUTC();
 
     private JwtVerifier verifier;
+    private Duration lifetime;
     private DevTokenMode devTokens;
     private byte[] devTokenSecret;
     private List<String> problems;
@@ -124,6 +133,13 @@ public class TokenVerifier {
             found.add("roomkeeper.auth.clock-skew must be a non-negative ISO-8601 duration such as PT30S");
         }
         try {
+            Duration parsed = Duration.parse(maxTokenLifetime.strip());
+            builder.maxLifetime(parsed);
+            lifetime = parsed;
+        } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
+            found.add("roomkeeper.auth.max-token-lifetime must be a positive ISO-8601 duration such as PT24H");
+        }
+        try {
             builder.adminGroup(adminGroup);
         } catch (IllegalArgumentException e) {
             found.add("roomkeeper.auth.admin-group must not be blank");
@@ -162,7 +178,8 @@ public class TokenVerifier {
         LOG.info(() -> "accepting bearer tokens signed with " + String.join(", ", algorithms())
                 + "; issuer " + issuer().orElse("not checked")
                 + ", audience " + audience().orElse("not checked")
-                + ", clock skew " + clockSkew.strip() + ", admin group " + adminGroup.strip());
+                + ", clock skew " + clockSkew.strip() + ", max token lifetime " + maxTokenLifetime.strip()
+                + ", admin group " + adminGroup.strip() + " (" + LIBRARY + ")");
         if (devTokenSecret != null) {
             LOG.warning("""
 
@@ -237,6 +254,15 @@ public class TokenVerifier {
         return verifier.verify(token);
     }
 
+    /**
+     * The first instant at which a token expiring at {@code expiresAt} is refused ({@code exp} plus
+     * {@code roomkeeper.auth.clock-skew}); null (never) for null. The one rule for authentication, the socket sweep
+     * and the stream sweep.
+     */
+    public Instant validUntil(Instant expiresAt) {
+        return verifier.validUntil(expiresAt);
+    }
+
     /** The algorithms tokens may use; empty when no usable key is configured. */
     public List<String> algorithms() {
         return verifier.algorithms();
@@ -267,6 +293,11 @@ public class TokenVerifier {
 
     Optional<String> audience() {
         return present(audience).map(String::strip);
+    }
+
+    /** The longest lifetime a token may have ({@code roomkeeper.auth.max-token-lifetime}). */
+    Duration maxTokenLifetime() {
+        return lifetime == null ? JwtVerifier.DEFAULT_MAX_LIFETIME : lifetime;
     }
 
     String adminGroup() {

@@ -1,5 +1,6 @@
 package dev.roomkeeper.transport.control;
 
+import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.Job;
 import dev.roomkeeper.platform.control.Jobs;
@@ -20,6 +21,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -33,7 +35,8 @@ import java.util.logging.Logger;
 /**
  * This node's open WebSockets, and the one sweep (the job {@code socket-sweep}, every second) that enforces
  * their timeouts: instead of timers per socket or per frame, it closes sockets that went over the frame rate
- * (1008), did not authenticate in time (4401), whose token expired (4401) or that sent nothing for the idle
+ * (1008), did not authenticate in time (4401), whose token expired (4401, at {@code exp} plus
+ * {@code roomkeeper.auth.clock-skew}, the deadline authentication applies) or that sent nothing for the idle
  * timeout (1001). Also the node's budget for bytes waiting in send queues, and closing every socket when the
  * application stops (1001).
  */
@@ -54,6 +57,10 @@ public class SocketRegistry {
     @Inject
     Event<SocketClosed> closedSockets;
 
+    /** Whose deadline for a token is the one authentication uses: {@code exp} plus the clock skew. */
+    @Inject
+    TokenVerifier tokens;
+
     @Inject
     @ConfigProperty(name = "roomkeeper.ws.auth-timeout", defaultValue = "PT10S")
     Duration authTimeout;
@@ -70,6 +77,8 @@ public class SocketRegistry {
     @Inject
     @ConfigProperty(name = "roomkeeper.ws.send-queue-total-bytes")
     Optional<Long> sendQueueTotalBytes;
+
+    Clock clock = Clock.systemUTC();
 
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private SendBudget sendBudget;
@@ -117,7 +126,7 @@ public class SocketRegistry {
         long now = System.nanoTime();
         long authLimit = authTimeout.toNanos();
         long idleLimit = idleTimeout.isZero() ? Long.MAX_VALUE : idleTimeout.toNanos();
-        Instant wallNow = Instant.now();
+        Instant wallNow = clock.instant();
         for (SocketConnection connection : connections) {
             try {
                 Caller caller = connection.caller();
@@ -125,7 +134,9 @@ public class SocketRegistry {
                     connection.close(CloseCodes.POLICY_FLOOD, "rate limit exceeded");
                 } else if (caller == null && now - connection.openedAt() > authLimit) {
                     connection.close(CloseCodes.AUTH_FAILED, "authentication timeout");
-                } else if (caller != null && caller.expiresAt() != null && !caller.expiresAt().isAfter(wallNow)) {
+                } else if (caller != null && caller.expiresAt() != null
+                        && !wallNow.isBefore(tokens.validUntil(caller.expiresAt()))) {
+                    // exp plus the clock skew, as at authentication: a token just accepted is not cut off a second later
                     connection.close(CloseCodes.AUTH_FAILED, "token expired");
                 } else if (now - connection.lastReceived() > idleLimit) {
                     connection.close(CloseCodes.GOING_AWAY, "idle timeout");

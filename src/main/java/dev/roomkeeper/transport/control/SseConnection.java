@@ -31,7 +31,7 @@ public final class SseConnection implements EventSink {
     private volatile String epoch = "";
     private volatile String userId = "";
     private volatile String room = "";
-    private volatile Instant expiresAt;
+    private volatile Instant tokenValidUntil;
     private volatile long lastSeq = -1;
     private volatile RoomSubscription subscription;
 
@@ -51,17 +51,20 @@ public final class SseConnection implements EventSink {
         return subscription;
     }
 
-    /** Whose stream this is: the room, the user, and when the user's token expires (null: never). */
-    void owner(String room, String userId, Instant expiresAt) {
+    /**
+     * Whose stream this is: the room, the user, and the first instant the user's token is refused (its {@code exp}
+     * plus the clock skew; null: never).
+     */
+    void owner(String room, String userId, Instant tokenValidUntil) {
         this.room = room;
         this.userId = userId;
-        this.expiresAt = expiresAt;
+        this.tokenValidUntil = tokenValidUntil;
     }
 
-    /** True when the token the stream was opened with has expired at {@code now}. */
+    /** True when the token the stream was opened with is refused at {@code now}. */
     boolean expired(Instant now) {
-        Instant end = expiresAt;
-        return end != null && !end.isAfter(now);
+        Instant end = tokenValidUntil;
+        return end != null && !now.isBefore(end);
     }
 
     /**

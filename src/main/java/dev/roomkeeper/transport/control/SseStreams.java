@@ -1,5 +1,6 @@
 package dev.roomkeeper.transport.control;
 
+import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.platform.control.Job;
 import dev.roomkeeper.platform.control.Jobs;
 import dev.roomkeeper.platform.control.Meters;
@@ -51,6 +52,10 @@ public class SseStreams {
     @Inject
     Jobs jobs;
 
+    /** Whose deadline for a token is the one authentication uses: {@code exp} plus the clock skew. */
+    @Inject
+    TokenVerifier tokens;
+
     @Inject
     @ConfigProperty(name = "roomkeeper.sse.keep-alive", defaultValue = "PT15S")
     Duration keepAlive;
@@ -81,7 +86,10 @@ public class SseStreams {
         open.size();
     }
 
-    /** Once a second: streams whose token expired get {@code token-expired} and end, as sockets close with 4401. */
+    /**
+     * Once a second: streams whose token expired ({@code exp} plus the clock skew, as at authentication) get
+     * {@code token-expired} and end, as sockets close with 4401.
+     */
     void endExpired() {
         Instant now = Instant.now();
         for (SseConnection connection : open) {
@@ -109,7 +117,7 @@ public class SseStreams {
     public void open(String roomId, String slug, String userId, Instant tokenExpiresAt, Long since, String epoch,
                      SseEventSink sink, Sse sse) {
         SseConnection connection = new SseConnection(sink, sse, queueLimit, this::closed);
-        connection.owner(roomId, userId, tokenExpiresAt);
+        connection.owner(roomId, userId, tokens.validUntil(tokenExpiresAt));
         open.add(connection);
         RoomSubscription subscription = hub.subscribe(roomId, connection, since, epoch, replay -> announce(connection, roomId, slug, since, replay));
         connection.subscription(subscription);

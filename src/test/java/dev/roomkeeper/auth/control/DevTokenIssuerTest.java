@@ -105,6 +105,22 @@ class DevTokenIssuerTest {
     }
 
     @Test
+    void ttlBeyondTheMaximumTokenLifetimeIsA400RatherThanATokenThisServerRefuses() throws Exception {
+        TokenVerifier tokens = TokenVerifierTest.unconfigured();
+        tokens.devTokensRequested = true;
+        tokens.maxTokenLifetime = "PT1H";
+        tokens.init();
+
+        ProblemException tooLong = assertThrows(ProblemException.class,
+                () -> issuer(tokens).issue(new IssueDevTokenRequest("alice", null, null, false, null, 3601L)));
+        String longest = issuer(tokens).issue(new IssueDevTokenRequest("alice", null, null, false, null, 3600L)).token();
+
+        assertEquals(400, tooLong.status());
+        assertEquals("ttlSeconds", tooLong.errors().get(0).field());
+        assertEquals("alice", verifierAt(tokens.devTokenSecret(), NOW).verify(longest).userId());
+    }
+
+    @Test
     void invalidRequestIsA400WithFieldErrors() {
         DevTokenIssuer issuer = issuer(devTokensOn());
 

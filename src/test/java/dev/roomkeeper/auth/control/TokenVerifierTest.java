@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +36,7 @@ class TokenVerifierTest {
         tokens.issuer = Optional.empty();
         tokens.audience = Optional.empty();
         tokens.clockSkew = "PT30S";
+        tokens.maxTokenLifetime = "PT24H";
         tokens.adminGroup = "roomkeeper-admin";
         tokens.devTokensRequested = false;
         tokens.mode = "development";
@@ -130,6 +133,49 @@ class TokenVerifierTest {
 
         assertFalse(tokens.keyConfigured());
         assertFalse(tokens.configurationProblems().isEmpty());
+    }
+
+    @Test
+    void maxTokenLifetimeIsConfigurable() throws Exception {
+        TokenVerifier tokens = unconfigured();
+        tokens.hs256Secret = Optional.of(SECRET);
+        tokens.maxTokenLifetime = "PT10M";
+        tokens.init();
+
+        tokens.verify(TestTokens.forUser("alice").issuedAt(Instant.now()).expiresIn(Duration.ofMinutes(10)).hs256(SECRET));
+        InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> tokens.verify(
+                TestTokens.forUser("alice").issuedAt(Instant.now()).expiresIn(Duration.ofMinutes(11)).hs256(SECRET)));
+        assertEquals(InvalidTokenException.Reason.MALFORMED, e.reason());
+    }
+
+    @Test
+    void badOrNonPositiveMaxTokenLifetimeIsAConfigurationProblem() {
+        for (String bad : List.of("a day", "PT0S", "-PT1H")) {
+            TokenVerifier tokens = unconfigured();
+            tokens.hs256Secret = Optional.of(SECRET);
+            tokens.maxTokenLifetime = bad;
+            tokens.init();
+
+            assertFalse(tokens.keyConfigured(), bad);
+            assertEquals(1, tokens.configurationProblems().size(), bad);
+            assertTrue(tokens.configurationProblems().get(0).contains("roomkeeper.auth.max-token-lifetime"), bad);
+        }
+    }
+
+    @Test
+    void validUntilIsExpiryPlusTheConfiguredSkew() {
+        TokenVerifier tokens = unconfigured();
+        tokens.hs256Secret = Optional.of(SECRET);
+        tokens.clockSkew = "PT5S";
+        tokens.init();
+        Instant exp = Instant.parse("2025-03-01T12:00:00Z");
+
+        assertEquals(exp.plusSeconds(5), tokens.validUntil(exp));
+    }
+
+    @Test
+    void theLibraryInUseIsNamedWithItsVersion() {
+        assertTrue(TokenVerifier.LIBRARY.matches("nimbus-jose-jwt \\d+\\.\\d+.*"), TokenVerifier.LIBRARY);
     }
 
     @Test

@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,9 @@ class WildFlyIT {
             String admin = devToken(anyone, "{\"sub\":\"ops\",\"name\":\"Ops\",\"admin\":true}");
             String ada = devToken(anyone, "{\"sub\":\"ada\",\"name\":\"Ada\"}");
             serves(node, admin, ada, List.of("roomkeeper-memory", "\"product\":\"H2\"", "\"devTokens\":\"on\""));
+            // WildFly keeps its modules from deployments: tokens are signed and verified by the WAR's nimbus-jose-jwt
+            String library = "(nimbus-jose-jwt " + System.getProperty("nimbus-jose-jwt.version", "10.10") + ")";
+            assertTrue(Files.readString(node.log()).contains(library), () -> library + " not named in " + node.log());
         }
     }
 

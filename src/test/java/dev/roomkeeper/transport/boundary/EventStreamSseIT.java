@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.time.Instant;
 
 import static dev.roomkeeper.testing.Fixtures.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The same stream over Server-Sent Events, resumable with Last-Event-ID. */
@@ -72,26 +73,54 @@ class EventStreamSseIT {
         assertEquals(400, malformed.statusCode());
     }
 
+    /**
+     * The stream ends at the deadline authentication applies, exp plus the clock skew (30 s by default): a token
+     * 25 s past its exp opens the stream, which then lasts until that deadline, not a second.
+     */
     @Test
-    void aStreamWhoseTokenExpiresEndsWithTokenExpiredNamingTheLastSeqSent() throws Exception {
+    void aStreamWhoseTokenExpiresEndsWithTokenExpiredNamingTheLastSeqSentAtExpPlusSkew() throws Exception {
         PayaraNode node = Servers.embedded();
         Fixtures fx = new Fixtures(node);
         String room = fx.room().getString("id");
         fx.member(room, "ada", "host");
         try (WsClient ws = fx.socket("ada")) {
-            // expires within seconds of opening the stream: time enough to publish one event first
-            String shortLived = TestTokens.forUser("ada").expiresIn(Duration.ofSeconds(5)).hs256(Servers.SECRET);
-            try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + shortLived, null)) {
+            Instant exp = Instant.now().minusSeconds(25);
+            Instant deadline = Instant.ofEpochSecond(exp.getEpochSecond()).plusSeconds(30);
+            String late = TestTokens.forUser("ada").expiresAt(exp).hs256(Servers.SECRET);
+            try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events?access_token=" + late, null)) {
                 assertEquals("subscribed", sse.next().name());
                 ws.send(publish(room, "p1", "{\"n\":1}")).reply("p1");
                 SseEvent published = sse.next();
                 assertEquals("message", published.name());
                 SseEvent expired = sse.next();
+                Instant endedBy = Instant.now();
                 assertEquals("token-expired", expired.name(), expired::toString);
+                assertFalse(endedBy.isBefore(deadline), () -> "token-expired at " + endedBy + ", before exp + skew " + deadline);
                 assertEquals(published.json().getJsonNumber("seq").longValue(),
                         expired.json().getJsonNumber("seq").longValue(), "names the last event sent, to resume from");
                 assertTrue(sse.awaitEnd(), "the stream ends after token-expired");
             }
+        }
+    }
+
+    /** Browsers' EventSource cannot send headers, so event streams take access_token; nothing else does. */
+    @Test
+    void onlyEventStreamsTakeTheTokenFromTheQuery() throws Exception {
+        PayaraNode node = Servers.embedded();
+        Fixtures fx = new Fixtures(node);
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "host");
+        String query = "?access_token=" + Fixtures.token("ada");
+        HttpClient http = HttpClient.newHttpClient();
+
+        for (String path : new String[]{"/api/me/rooms", "/api/rooms/" + room, "/api/rooms/" + room + "/members"}) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(node.base().resolve(path + query)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), path);
+            assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), path);
+        }
+        try (SseReader sse = SseReader.open(node, "/api/rooms/" + room + "/events" + query, null)) {
+            assertEquals("subscribed", sse.next().name());
         }
     }
 

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input over WebSocket gets the documented error frame or close code, and others keep being served. */
 class SocketLimitsIT {
@@ -120,6 +123,49 @@ class SocketLimitsIT {
                 client.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
                 assertEquals(4401, client.awaitClose(), "token " + token);
             }
+        }
+    }
+
+    /** Once, an over-long or non-string token got invalid-frame and left the socket open, unauthenticated. */
+    @Test
+    void everyAuthFrameProblemClosesWith4401() {
+        String tooLong = "x".repeat(20_000);
+        String deep = TestTokens.base64Url("{\"alg\":\"HS256\",\"x\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}")
+                + "." + TestTokens.base64Url(TestTokens.forUser("ada").json().toString()) + ".c2ln";
+        for (String frame : new String[]{
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + tooLong + "\"}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":42}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":{\"jwt\":\"x\"}}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":[\"x\"]}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":null}",
+                "{\"type\":\"auth\",\"id\":\"a\"}",
+                "{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + deep + "\"}"}) {
+            try (WsClient client = WsClient.connect(node.ws())) {
+                client.send(frame);
+                assertEquals(4401, client.awaitClose(), () -> frame.length() > 200 ? frame.substring(0, 200) : frame);
+                List<JsonObject> frames = client.drainNow();
+                assertTrue(frames.stream().noneMatch(f -> "error".equals(f.getString("type"))), frames::toString);
+            }
+        }
+    }
+
+    /**
+     * A token a little past its exp is still accepted (the clock skew, 30 s by default): the sweep must not close
+     * the socket it just welcomed, as it once did a second later, so that a client with a slow clock looped.
+     */
+    @Test
+    void aTokenAcceptedWithinTheClockSkewKeepsItsSocketUntilExpPlusSkew() {
+        Instant exp = Instant.now().minusSeconds(25);
+        Instant deadline = Instant.ofEpochSecond(exp.getEpochSecond()).plusSeconds(30);
+        String late = TestTokens.forUser("ada").expiresAt(exp).hs256(Servers.SECRET);
+        try (WsClient ada = WsClient.connect(node.ws())) {
+            ada.send("{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + late + "\"}");
+            assertEquals("welcome", ada.reply("a").getString("type"));
+            assertEquals("pong", ada.send("{\"type\":\"ping\",\"id\":\"p\"}").reply("p").getString("type"));
+
+            assertEquals(4401, ada.awaitClose());
+            Instant closedBy = Instant.now();
+            assertFalse(closedBy.isBefore(deadline), () -> "closed at " + closedBy + ", before exp + skew " + deadline);
         }
     }
 
