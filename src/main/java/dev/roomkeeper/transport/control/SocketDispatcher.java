@@ -90,6 +90,7 @@ public class SocketDispatcher {
     private final Map<String, FrameHandler> byType = new HashMap<>();
     private Meters.Counter framesIn;
     private Meters.Counter errorsOut;
+    private Meters.Counter sendFailures;
     /** By error code: a registry lookup builds a MetricID on every call. */
     private final Map<String, Meters.Counter> errorsByCode = new ConcurrentHashMap<>();
 
@@ -97,6 +98,7 @@ public class SocketDispatcher {
     void init() {
         framesIn = metrics.counter("roomkeeper.ws.frames.received");
         errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
+        sendFailures = metrics.counter("roomkeeper.ws.send.failures");
         for (FrameHandler handler : handlers) {
             for (String type : handler.types()) {
                 FrameHandler other = byType.put(type, handler);
@@ -112,7 +114,7 @@ public class SocketDispatcher {
     /** A socket opened: registered, and authenticated at once when its URL carries {@code ?token=}. */
     public void opened(Session session) {
         SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
-                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
+                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()), sendFailures);
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
         // and Payara captures context for each task; the registry's one sweep enforces all timeouts
