@@ -5,6 +5,7 @@ import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.boundary.RawBody;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.PresenceMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.presence.entity.HeartbeatRequest;
 import dev.roomkeeper.presence.entity.HeartbeatResponse;
@@ -37,6 +38,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,8 +79,11 @@ public class PresenceResource {
         if (request == null) {
             throw ProblemException.invalid(List.of(new FieldError("body", "a JSON body is required")));
         }
-        List<FieldError> errors = request.fieldErrors();
+        // every invalid field at once, the metadata's too
+        List<FieldError> errors = new ArrayList<>(request.fieldErrors());
+        errors.addAll(PresenceMetadata.fieldErrors(request.meta()));
         if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparing(FieldError::field));
             throw ProblemException.invalid(errors);
         }
         Caller caller = (Caller) security.getUserPrincipal();
