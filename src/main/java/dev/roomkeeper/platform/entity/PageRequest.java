@@ -2,6 +2,7 @@ package dev.roomkeeper.platform.entity;
 
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Which page of a list to answer with.
@@ -44,13 +45,9 @@ public record PageRequest(int offset, int limit) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        OptionalLong parsed = WholeNumber.parse(value, min, max); // exactly: no sign, no spaces, ASCII digits only
+        if (parsed.isPresent()) {
+            return (int) parsed.getAsLong();
         }
         errors.add(new Problem.FieldError(field, rule));
         return fallback;

@@ -1,7 +1,11 @@
 package dev.roomkeeper.presence.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.PresenceMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
+import dev.roomkeeper.presence.entity.HeartbeatRequest;
 import dev.roomkeeper.presence.entity.Joined;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.transport.control.FrameHandler;
@@ -15,9 +19,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +44,9 @@ public class PresenceHandler implements FrameHandler {
 
 
     private static final int MAX_ROOM_REF = 128;
+    private static final int MAX_SESSION_ID = 64;
+    private static final int MAX_RESUME_TOKEN = 2048;
+    private static final long MAX_INTERVAL_MS = 3_600_000;
 
     @Inject
     PresenceRegistry registry;
@@ -70,20 +83,17 @@ public class PresenceHandler implements FrameHandler {
     @Override
     public Reply handle(SocketConnection connection, ClientFrame frame) {
         Caller caller = connection.caller();
-        String roomRef = frame.requiredString("room", MAX_ROOM_REF);
-        String sessionId = frame.requiredString("sessionId", 64);
+        Fields fields = fields(frame);
+        String roomRef = fields.room();
+        String sessionId = fields.sessionId();
         return switch (frame.type()) {
-            case "presence.join" -> join(connection, caller, roomRef, sessionId, frame);
+            case "presence.join" -> join(connection, caller, fields);
             case "presence.heartbeat" -> heartbeat(connection, caller, roomRef, sessionId, frame.id());
             case "presence.update" -> {
-                JsonObject meta = frame.optionalObject("meta");
-                if (meta == null) {
-                    throw new FrameException("\"meta\" is required.");
-                }
-                registry.update(caller, roomRef, sessionId, meta);
+                registry.update(caller, roomRef, sessionId, fields.meta());
                 Binding updated = binding(connection.id(), roomRef, sessionId);
                 if (updated != null) {
-                    rebind(updated.withMeta(meta));
+                    rebind(updated.withMeta(fields.meta()));
                 }
                 yield Reply.ack(JSON.createObjectBuilder().add("sessionId", sessionId));
             }
@@ -97,11 +107,79 @@ public class PresenceHandler implements FrameHandler {
         };
     }
 
-    private Reply join(SocketConnection connection, Caller caller, String roomRef, String sessionId, ClientFrame frame) {
-        Long interval = frame.optionalLong("interval", 1, 3_600_000);
-        JsonObject meta = frame.optionalObject("meta");
-        String resumeToken = frame.optionalString("resumeToken", 2048);
-        Joined joined = registry.join(caller, roomRef, sessionId, interval, meta, resumeToken);
+    /** The fields of a presence frame, all valid. */
+    record Fields(String room, String sessionId, Long interval, JsonObject meta, String resumeToken) {
+    }
+
+    /**
+     * Reads a presence frame's fields and refuses it ({@code validation}) listing <em>every</em> invalid one, by the
+     * rules and with the messages of an HTTP heartbeat: {@code room}, {@code sessionId}, {@code interval} (join),
+     * {@code meta} and each of its fields (join; required by update), {@code resumeToken} (join).
+     */
+    static Fields fields(ClientFrame frame) {
+        List<FieldError> errors = new ArrayList<>();
+        boolean join = frame.type().equals("presence.join");
+        String room = string(frame, "room", MAX_ROOM_REF, errors);
+        String sessionId = string(frame, "sessionId", MAX_SESSION_ID, errors);
+        Long interval = null;
+        if (join) {
+            try {
+                interval = frame.optionalLong("interval", 1, MAX_INTERVAL_MS);
+            } catch (FrameException e) {
+                errors.add(new FieldError("interval", "must be a whole number of ms from 1 to " + MAX_INTERVAL_MS));
+            }
+        }
+        JsonObject meta = null;
+        if (join || frame.type().equals("presence.update")) {
+            JsonValue given = frame.get("meta");
+            if (given != null && given != JsonValue.NULL) {
+                if (given.getValueType() == JsonValue.ValueType.OBJECT) {
+                    meta = given.asJsonObject();
+                    errors.addAll(PresenceMetadata.fieldErrors(meta));
+                } else {
+                    errors.add(new FieldError("meta", "must be a JSON object"));
+                }
+            } else if (!join) {
+                errors.add(new FieldError("meta", "is required: the session's metadata as a JSON object"));
+            }
+        }
+        String resumeToken = join ? string(frame, "resumeToken", MAX_RESUME_TOKEN, errors) : null;
+        Set<String> named = new HashSet<>();
+        errors.forEach(e -> named.add(e.field()));
+        // the HTTP heartbeat's rules for what was given as strings: missing, blank, too long, not a session id
+        for (FieldError error : new HeartbeatRequest(room, sessionId, interval, null).fieldErrors()) {
+            if (named.add(error.field())) {
+                errors.add(error);
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field));
+            throw ProblemException.invalid(errors);
+        }
+        return new Fields(room, sessionId, interval, meta, resumeToken);
+    }
+
+    /** A string field as sent; null, with an error, when it is not a string or longer than {@code max}. */
+    private static String string(ClientFrame frame, String field, int max, List<FieldError> errors) {
+        JsonValue value = frame.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString text)) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        if (text.getString().length() > max) {
+            errors.add(new FieldError(field, "must be at most " + max + " characters"));
+            return null;
+        }
+        return text.getString();
+    }
+
+    private Reply join(SocketConnection connection, Caller caller, Fields fields) {
+        String sessionId = fields.sessionId();
+        JsonObject meta = fields.meta();
+        Joined joined = registry.join(caller, fields.room(), sessionId, fields.interval(), meta, fields.resumeToken());
         String roomId = joined.access().roomId();
         Binding before = binding(connection.id(), roomId, sessionId);
         JsonObject kept = meta != null ? meta : before == null ? null : before.meta(); // a refresh keeps the metadata

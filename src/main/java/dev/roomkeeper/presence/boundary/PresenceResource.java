@@ -2,8 +2,10 @@ package dev.roomkeeper.presence.boundary;
 
 import dev.roomkeeper.auth.boundary.Public;
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.boundary.RawBody;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.PresenceMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.presence.entity.HeartbeatRequest;
 import dev.roomkeeper.presence.entity.HeartbeatResponse;
@@ -32,7 +34,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +51,8 @@ import java.util.List;
 public class PresenceResource {
     /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
     private static final JsonProvider JSON = JsonProvider.provider();
+    /** The most of a disconnect body that is read: a session token is well under 1 KB. */
+    static final int MAX_BEACON_BYTES = 4096;
 
 
     @Inject
@@ -71,8 +79,11 @@ public class PresenceResource {
         if (request == null) {
             throw ProblemException.invalid(List.of(new FieldError("body", "a JSON body is required")));
         }
-        List<FieldError> errors = request.fieldErrors();
+        // every invalid field at once, the metadata's too
+        List<FieldError> errors = new ArrayList<>(request.fieldErrors());
+        errors.addAll(PresenceMetadata.fieldErrors(request.meta()));
         if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparing(FieldError::field));
             throw ProblemException.invalid(errors);
         }
         Caller caller = (Caller) security.getUserPrincipal();
@@ -105,8 +116,9 @@ public class PresenceResource {
             description = "The body is the session token, as text or as {\"sessionToken\":\"…\"}. Needs no Authorization "
                     + "header. Unknown, forged or already-used tokens are a harmless no-op.")
     @APIResponse(responseCode = "204", description = "Done (or nothing to do)")
-    public Response disconnect(String body) {
-        String token = tokenOf(body);
+    @RawBody
+    public Response disconnect(InputStream body) throws IOException {
+        String token = tokenOf(beacon(body));
         if (token != null) {
             registry.disconnect(token);
         }
@@ -128,8 +140,20 @@ public class PresenceResource {
         return new UserRoomsResponse(userId, registry.roomsOf(userId));
     }
 
+    /**
+     * The beacon's body as text, read no further than {@value #MAX_BEACON_BYTES} bytes: null when it holds more (such
+     * a body names no session, and the server never holds more of it).
+     */
+    static String beacon(InputStream body) throws IOException {
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes = body.readNBytes(MAX_BEACON_BYTES + 1);
+        return bytes.length > MAX_BEACON_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
     static String tokenOf(String body) {
-        if (body == null || body.isBlank() || body.length() > 4096) {
+        if (body == null || body.isBlank() || body.length() > MAX_BEACON_BYTES) {
             return null;
         }
         String trimmed = body.strip();
@@ -144,7 +168,7 @@ public class PresenceResource {
         }
         if (trimmed.startsWith("sessionToken=")) {
             try {
-                return java.net.URLDecoder.decode(trimmed.substring("sessionToken=".length()), java.nio.charset.StandardCharsets.UTF_8);
+                return java.net.URLDecoder.decode(trimmed.substring("sessionToken=".length()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return null; // malformed percent-encoding names no session: as harmless as an unknown token
             }

@@ -43,39 +43,25 @@ public final class PresenceMetadata {
      * @throws ProblemException 400 listing the invalid fields, or 403 when an observer claims to speak or record
      */
     public static String sanitize(JsonObject requested, Caller caller, Role role) {
-        JsonObject meta = requested == null ? JsonValue.EMPTY_JSON_OBJECT : requested;
         List<FieldError> errors = new ArrayList<>();
-        String displayName = string(meta, "displayName", MAX_DISPLAY_NAME, errors);
+        Fields fields = read(requested, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        String displayName = fields.displayName();
         if (displayName == null) {
             displayName = clean(caller.name());
             if (displayName.length() > MAX_DISPLAY_NAME) {
                 displayName = displayName.substring(0, MAX_DISPLAY_NAME);
             }
         }
-        String avatar = string(meta, "avatarUrl", MAX_AVATAR_URL, errors);
-        if (avatar != null && !httpUrl(avatar)) {
-            errors.add(new FieldError("meta.avatarUrl", "must be an http or https URL"));
-            avatar = null;
-        }
+        String avatar = fields.avatarUrl();
         if (avatar == null && caller.avatar() != null && httpUrl(caller.avatar()) && caller.avatar().length() <= MAX_AVATAR_URL) {
             avatar = caller.avatar();
         }
-        boolean speaking = bool(meta, "isSpeaking", errors);
-        boolean recording = bool(meta, "isRecording", errors);
-        JsonObject custom = null;
-        JsonValue customValue = meta.get("custom");
-        if (customValue != null && customValue != JsonValue.NULL) {
-            if (customValue.getValueType() != JsonValue.ValueType.OBJECT) {
-                errors.add(new FieldError("meta.custom", "must be a JSON object"));
-            } else if (customValue.toString().getBytes(StandardCharsets.UTF_8).length > MAX_CUSTOM_BYTES) {
-                errors.add(new FieldError("meta.custom", "must be at most " + MAX_CUSTOM_BYTES + " bytes of JSON"));
-            } else {
-                custom = customValue.asJsonObject();
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
-        }
+        boolean speaking = fields.speaking();
+        boolean recording = fields.recording();
+        JsonObject custom = fields.custom();
         if (role == Role.OBSERVER && (speaking || recording)) {
             throw ProblemException.forbidden("Observers cannot set isSpeaking or isRecording.");
         }
@@ -94,6 +80,45 @@ public final class PresenceMetadata {
             throw ProblemException.invalid(List.of(new FieldError("meta", "must be at most " + MAX_TOTAL_BYTES + " bytes")));
         }
         return json;
+    }
+
+    /**
+     * What is wrong with a client's {@code meta}, one entry per field ({@code meta.<field>}); empty when its fields are
+     * well formed. Needs neither caller nor role, so a request can list these with its other invalid fields before
+     * anything is looked up.
+     */
+    public static List<FieldError> fieldErrors(JsonObject requested) {
+        List<FieldError> errors = new ArrayList<>();
+        read(requested, errors);
+        return errors;
+    }
+
+    /** The fields a client sent, as given (null or false when absent); invalid ones are added to {@code errors}. */
+    private record Fields(String displayName, String avatarUrl, boolean speaking, boolean recording, JsonObject custom) {
+    }
+
+    private static Fields read(JsonObject requested, List<FieldError> errors) {
+        JsonObject meta = requested == null ? JsonValue.EMPTY_JSON_OBJECT : requested;
+        String displayName = string(meta, "displayName", MAX_DISPLAY_NAME, errors);
+        String avatar = string(meta, "avatarUrl", MAX_AVATAR_URL, errors);
+        if (avatar != null && !httpUrl(avatar)) {
+            errors.add(new FieldError("meta.avatarUrl", "must be an http or https URL"));
+            avatar = null;
+        }
+        boolean speaking = bool(meta, "isSpeaking", errors);
+        boolean recording = bool(meta, "isRecording", errors);
+        JsonObject custom = null;
+        JsonValue customValue = meta.get("custom");
+        if (customValue != null && customValue != JsonValue.NULL) {
+            if (customValue.getValueType() != JsonValue.ValueType.OBJECT) {
+                errors.add(new FieldError("meta.custom", "must be a JSON object"));
+            } else if (customValue.toString().getBytes(StandardCharsets.UTF_8).length > MAX_CUSTOM_BYTES) {
+                errors.add(new FieldError("meta.custom", "must be at most " + MAX_CUSTOM_BYTES + " bytes of JSON"));
+            } else {
+                custom = customValue.asJsonObject();
+            }
+        }
+        return new Fields(displayName, avatar, speaking, recording, custom);
     }
 
     /** The same metadata with another role; an observer's speaking and recording flags are cleared. */

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,7 @@ public class PresenceRegistry {
     private static final Logger LOG = Logger.getLogger(PresenceRegistry.class.getName());
     /** Client-chosen session ids: a UUID or any 8 to 64 URL-safe characters. */
     static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+    public static final String SESSION_ID_RULE = "must be 8 to 64 characters of A-Z a-z 0-9 _ -";
 
     @Inject
     PresenceStore store;
@@ -137,8 +139,13 @@ public class PresenceRegistry {
      */
     public Joined join(Caller caller, String roomRef, String sessionId, Long intervalMs, JsonObject meta,
                        String resumeToken) {
+        // every invalid field at once, before anything is looked up
+        List<FieldError> errors = new ArrayList<>(sessionIdErrors(sessionId));
+        errors.addAll(PresenceMetadata.fieldErrors(meta));
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
         Access granted = access.resolve(roomRef, caller);
-        checkSessionId(sessionId);
         if (resumeToken != null && tokens.session(resumeToken)
                 .filter(ref -> ref.names(granted.roomId(), caller.userId(), sessionId)).isEmpty()) {
             throw new ProblemException(409, "resume-refused", "Resume refused",
@@ -373,11 +380,10 @@ public class PresenceRegistry {
         }
     }
 
-    static void checkSessionId(String sessionId) {
-        if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
-            throw ProblemException.invalid(List.of(new FieldError("sessionId",
-                    "must be 8 to 64 characters of A-Z a-z 0-9 _ -")));
-        }
+    /** The error of a session id that is not 8 to 64 characters of A-Z a-z 0-9 _ -, if it is not. */
+    public static List<FieldError> sessionIdErrors(String sessionId) {
+        return sessionId == null || !SESSION_ID.matcher(sessionId).matches()
+                ? List.of(new FieldError("sessionId", SESSION_ID_RULE)) : List.of();
     }
 
     static ProblemException unknownSession() {

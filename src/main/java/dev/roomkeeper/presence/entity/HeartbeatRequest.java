@@ -1,5 +1,6 @@
 package dev.roomkeeper.presence.entity;
 
+import dev.roomkeeper.platform.entity.PlainText;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import jakarta.json.JsonObject;
 
@@ -17,9 +18,10 @@ import java.util.List;
  */
 public record HeartbeatRequest(String room, String sessionId, Long interval, JsonObject meta) {
 
+    /** What is wrong with its room, session id and interval, one entry per field ({@code meta} is judged by its own rules). */
     public List<FieldError> fieldErrors() {
         List<FieldError> errors = new ArrayList<>();
-        if (room == null || room.isBlank() || room.length() > 128) {
+        if (room == null || room.isBlank() || room.length() > 128 || !PlainText.isPlain(room)) {
             errors.add(new FieldError("room", "must be a room id or slug of 1 to 128 characters"));
         }
         if (sessionId == null || !sessionId.matches("[A-Za-z0-9_-]{8,64}")) {

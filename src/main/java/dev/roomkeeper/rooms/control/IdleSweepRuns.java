@@ -5,6 +5,7 @@ import dev.roomkeeper.rooms.entity.IdleSweepRun;
 import dev.roomkeeper.rooms.entity.IdleSweepRunResponse;
 import dev.roomkeeper.platform.entity.Page;
 import dev.roomkeeper.platform.entity.PageRequest;
+import dev.roomkeeper.platform.entity.WholeNumber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -57,12 +58,8 @@ public class IdleSweepRuns {
     /** One run, by its id as sent; 404 when there is none (or the id is not a number). */
     @Transactional(Transactional.TxType.REQUIRED)
     public IdleSweepRunResponse get(String id) {
-        long key;
-        try {
-            key = Long.parseLong(id == null ? "" : id.strip());
-        } catch (NumberFormatException e) {
-            throw RoomProblems.noSweepRun(id);
-        }
+        // exactly as sent: "+7", " 7" or another script's digits name no run
+        long key = WholeNumber.parse(id, 0, Long.MAX_VALUE).orElseThrow(() -> RoomProblems.noSweepRun(id));
         return Optional.ofNullable(em.find(IdleSweepRun.class, key)).map(IdleSweepRun::toResponse)
                 .orElseThrow(() -> RoomProblems.noSweepRun(id));
     }

@@ -2,6 +2,7 @@ package dev.roomkeeper.rooms.entity;
 
 import dev.roomkeeper.auth.entity.Role;
 
+import dev.roomkeeper.platform.entity.PlainText;
 import dev.roomkeeper.platform.entity.Problem;
 
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public record AddMemberRequest(String userId, String role) {
             errors.add(new Problem.FieldError("userId", "must not be blank"));
         } else if (userId.length() > Membership.MAX_USER_ID_LENGTH) {
             errors.add(new Problem.FieldError("userId", "size must be between 0 and " + Membership.MAX_USER_ID_LENGTH));
+        } else if (!PlainText.isPlain(userId)) {
+            errors.add(new Problem.FieldError("userId", PlainText.RULE));
         }
         if (role == null) {
             errors.add(new Problem.FieldError("role", "must not be null"));

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.platform.entity.PlainText;
 import dev.roomkeeper.platform.entity.Problem;
 
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ public record CloseRoomRequest(String reason) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (reason != null && reason.length() > Room.MAX_CLOSE_REASON_LENGTH) {
             errors.add(new Problem.FieldError("reason", "size must be between 0 and " + Room.MAX_CLOSE_REASON_LENGTH));
+        } else if (reason != null && !PlainText.isPlain(reason)) {
+            errors.add(new Problem.FieldError("reason", PlainText.RULE));
         }
         return errors;
     }

@@ -1,5 +1,6 @@
 package dev.roomkeeper.rooms.entity;
 
+import dev.roomkeeper.platform.entity.PlainText;
 import dev.roomkeeper.platform.entity.Problem;
 
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public record CreateRoomRequest(String slug, String title, String kind) {
             errors.add(new Problem.FieldError("title", "must not be blank"));
         } else if (title.length() > Room.MAX_TITLE_LENGTH) {
             errors.add(new Problem.FieldError("title", "size must be between 0 and " + Room.MAX_TITLE_LENGTH));
+        } else if (!PlainText.isPlain(title)) {
+            errors.add(new Problem.FieldError("title", PlainText.RULE));
         }
         if (kind != null && !KIND.matcher(kind).matches()) {
             errors.add(new Problem.FieldError("kind", Kind.RULE));

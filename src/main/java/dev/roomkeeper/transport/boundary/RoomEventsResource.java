@@ -2,6 +2,8 @@ package dev.roomkeeper.transport.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.platform.entity.WholeNumber;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.transport.control.SseStreams;
@@ -23,11 +25,20 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** A room's event stream as Server-Sent Events, for clients that cannot keep a WebSocket. */
 @Path("rooms/{room}/events")
 @RequestScoped
 @Tag(name = "Events")
 public class RoomEventsResource {
+
+    /** {@code <epoch>:<seq>} or {@code <seq>}; the seq is checked exactly by {@link WholeNumber}. */
+    private static final Pattern LAST_EVENT_ID = Pattern.compile("(?:([A-Za-z0-9_-]{1,64}):)?([0-9]{1,19})");
 
     @Inject
     RoomAccess access;
@@ -52,29 +63,47 @@ public class RoomEventsResource {
                        @Parameter(description = "`<epoch>:<seq>` of the last event seen") @HeaderParam("Last-Event-ID") String lastEventId,
                        @Parameter(description = "last seq seen, when there is no Last-Event-ID") @QueryParam("since") String since,
                        @Context SecurityContext security, @Context SseEventSink sink, @Context Sse sse) {
+        List<FieldError> errors = new ArrayList<>();
+        Resume resume = resume(lastEventId, since, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
         Caller caller = (Caller) security.getUserPrincipal();
         Access granted = access.resolve(room, caller);
-        Long resumeFrom = null;
-        String epoch = null;
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            int colon = lastEventId.lastIndexOf(':');
-            epoch = colon > 0 ? lastEventId.substring(0, colon) : null;
-            resumeFrom = seq(colon >= 0 ? lastEventId.substring(colon + 1) : lastEventId, "Last-Event-ID");
-        } else if (since != null && !since.isBlank()) {
-            resumeFrom = seq(since, "since");
-        }
-        streams.open(granted.roomId(), granted.slug(), caller.userId(), caller.expiresAt(), resumeFrom, epoch, sink, sse);
+        streams.open(granted.roomId(), granted.slug(), caller.userId(), caller.expiresAt(), resume.since(), resume.epoch(),
+                sink, sse);
     }
 
-    private static Long seq(String text, String what) {
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value < 0) {
-                throw new NumberFormatException();
+    /** Where a stream resumes: after {@code since} (null: live only) of {@code epoch} (null: whichever). */
+    record Resume(Long since, String epoch) {
+    }
+
+    /**
+     * Reads {@code Last-Event-ID} (which wins) and {@code since} exactly, adding an error for each that is malformed.
+     * {@code Last-Event-ID} is {@code <epoch>:<seq>}, as the server sends event ids, or a bare {@code <seq>}; anything
+     * else ({@code :5}, {@code abc:}, {@code 9f3a:+5}, {@code 9f3a:5:6}, a seq over 2^63-1) is refused rather than
+     * guessed at. A seq is ASCII digits only, from 0 to 9223372036854775807.
+     */
+    static Resume resume(String lastEventId, String since, List<FieldError> errors) {
+        Long fromSince = null;
+        if (since != null && !since.isEmpty()) {
+            OptionalLong seq = WholeNumber.parse(since, 0, Long.MAX_VALUE);
+            if (seq.isEmpty()) {
+                errors.add(new FieldError("since", "must be a seq: a whole number from 0 to " + Long.MAX_VALUE));
+            } else {
+                fromSince = seq.getAsLong();
             }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest(what + " must be `<epoch>:<seq>` or a non-negative seq.");
         }
+        if (lastEventId == null || lastEventId.isEmpty()) {
+            return new Resume(fromSince, null);
+        }
+        Matcher id = LAST_EVENT_ID.matcher(lastEventId);
+        OptionalLong seq = id.matches() ? WholeNumber.parse(id.group(2), 0, Long.MAX_VALUE) : OptionalLong.empty();
+        if (seq.isEmpty()) {
+            errors.add(new FieldError("Last-Event-ID", "must be <epoch>:<seq> as the server sent it (an epoch of 1 to 64 "
+                    + "characters of A-Z a-z 0-9 _ -, a seq from 0 to " + Long.MAX_VALUE + "), or a seq alone"));
+            return new Resume(null, null);
+        }
+        return new Resume(seq.getAsLong(), id.group(1));
     }
 }

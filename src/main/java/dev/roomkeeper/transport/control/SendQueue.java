@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * An ordered, bounded queue of outgoing items with one send in flight at a time, for transports with an
@@ -26,6 +28,17 @@ final class SendQueue<T> {
 
     /** The queues that were offered items in the current thread's deferred step, in order; null outside one. */
     private static final ThreadLocal<Set<SendQueue<?>>> DEFERRED = new ThreadLocal<>();
+    private static final Logger LOG = Logger.getLogger(SendQueue.class.getName());
+
+    /**
+     * A send that threw instead of reporting its failure through its callback: the server could not send this item
+     * (an encoding error, a closed session), as opposed to the connection failing under a send.
+     */
+    static final class SendThrew extends RuntimeException {
+        SendThrew(Throwable cause) {
+            super("the send threw " + cause, cause, false, false);
+        }
+    }
 
     /** Starts sending one item; calls {@code done} with null on success or the failure. */
     interface Transmit<T> {
@@ -117,6 +130,15 @@ final class SendQueue<T> {
         }
     }
 
+    /** Reports a failed send; a failure of the report itself is logged, never left to stop the queue. */
+    private void fail(Throwable failure) {
+        try {
+            onFailure.accept(failure);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, e, () -> "handling a failed send failed");
+        }
+    }
+
     private void dequeued(T item) {
         queued.decrementAndGet();
         budget.release(queuedBytes, bytes.applyAsLong(item));
@@ -140,19 +162,24 @@ final class SendQueue<T> {
             AtomicInteger handoff = new AtomicInteger();
             try {
                 transmit.send(next, failure -> {
-                    if (failure != null) {
-                        onFailure.accept(failure);
-                    }
-                    sending.set(false);
-                    if (handoff.getAndSet(2) == 1) {
-                        drain();
+                    try {
+                        if (failure != null) {
+                            fail(failure);
+                        }
+                    } finally {
+                        // whatever the failure handling did, the flag is cleared: left set, it would stop this
+                        // queue for good, silently
+                        sending.set(false);
+                        if (handoff.getAndSet(2) == 1) {
+                            drain();
+                        }
                     }
                 });
-            } catch (RuntimeException | Error e) {
-                // an Error too (Tyrus throws one for text it cannot encode): left set, the flag would stop this
-                // queue for good, silently; the failure closes the socket instead
+            } catch (Throwable e) {
+                // anything, an Error too (Tyrus throws one for text it cannot encode): the failure closes the
+                // socket instead of the flag stopping the queue
                 sending.set(false);
-                onFailure.accept(e);
+                fail(new SendThrew(e));
                 return;
             }
             if (handoff.getAndSet(1) != 2) {

@@ -1,6 +1,7 @@
 package dev.roomkeeper.transport.control;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.control.EventSink;
 import dev.roomkeeper.stream.control.OutboundEvent;
 import dev.roomkeeper.stream.control.RoomSubscription;
@@ -36,15 +37,19 @@ public final class SocketConnection implements EventSink {
     private final long openedAt = System.nanoTime();
     private volatile long lastReceived = openedAt;
     private volatile boolean flooded;
+    private final Meters.Counter sendFailures;
 
     /**
-     * @param queueLimit frames that may wait for the client
-     * @param budget     bytes that waiting frames may hold, for this socket and all of the node's
+     * @param queueLimit   frames that may wait for the client
+     * @param budget       bytes that waiting frames may hold, for this socket and all of the node's
+     * @param sendFailures counts the sends that failed (each closes its socket)
      */
-    public SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter) {
+    public SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter,
+                            Meters.Counter sendFailures) {
         this.id = id;
         this.session = session;
         this.limiter = limiter;
+        this.sendFailures = sendFailures;
         // a frame holds about one byte per character (compact strings): frames are mostly ASCII JSON
         this.sends = new SendQueue<>(queueLimit, String::length, budget, (frame, done) -> sendText(session, frame,
                 result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
@@ -148,12 +153,23 @@ public final class SocketConnection implements EventSink {
         return sends.size();
     }
 
+    /**
+     * A send failed: the socket is closed and the failure counted, whatever it was. A send the server could not
+     * make (it threw: a frame the container cannot encode, say) closes with 1011; a connection that failed under a
+     * send with 1001, as the client is gone anyway. Only this socket is affected: its queue is emptied, others go on.
+     */
     private void failed(Throwable e) {
+        boolean ours = e instanceof SendQueue.SendThrew;
         if (!closing.get()) {
-            LOG.log(Level.FINE, e, () -> "send failed on connection " + id);
+            sendFailures.inc();
+            if (ours) {
+                LOG.log(Level.WARNING, e.getCause(), () -> "a send threw on connection " + id + "; closing it with 1011");
+            } else {
+                LOG.log(Level.FINE, e, () -> "send failed on connection " + id);
+            }
         }
         sends.clear();
-        close(CloseCodes.GOING_AWAY, "send failed");
+        close(ours ? CloseCodes.INTERNAL : CloseCodes.GOING_AWAY, "send failed");
     }
 
     /** True when the server closed this socket (policy, auth, slow consumer, shutdown). */

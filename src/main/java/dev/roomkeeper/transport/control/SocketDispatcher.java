@@ -3,6 +3,8 @@ package dev.roomkeeper.transport.control;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.control.StrictJsonReader;
+import dev.roomkeeper.platform.entity.JsonString;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.transport.entity.ClientFrame;
 import dev.roomkeeper.transport.entity.CloseCodes;
@@ -16,7 +18,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -68,6 +69,9 @@ public class SocketDispatcher {
     Meters metrics;
 
     @Inject
+    StrictJsonReader json;
+
+    @Inject
     @ConfigProperty(name = "roomkeeper.ws.max-frame-bytes", defaultValue = "65536")
     int maxFrameBytes;
 
@@ -86,6 +90,7 @@ public class SocketDispatcher {
     private final Map<String, FrameHandler> byType = new HashMap<>();
     private Meters.Counter framesIn;
     private Meters.Counter errorsOut;
+    private Meters.Counter sendFailures;
     /** By error code: a registry lookup builds a MetricID on every call. */
     private final Map<String, Meters.Counter> errorsByCode = new ConcurrentHashMap<>();
 
@@ -93,6 +98,7 @@ public class SocketDispatcher {
     void init() {
         framesIn = metrics.counter("roomkeeper.ws.frames.received");
         errorsOut = metrics.counter("roomkeeper.ws.errors.sent");
+        sendFailures = metrics.counter("roomkeeper.ws.send.failures");
         for (FrameHandler handler : handlers) {
             for (String type : handler.types()) {
                 FrameHandler other = byType.put(type, handler);
@@ -108,7 +114,7 @@ public class SocketDispatcher {
     /** A socket opened: registered, and authenticated at once when its URL carries {@code ?token=}. */
     public void opened(Session session) {
         SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
-                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()));
+                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()), sendFailures);
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
         // and Payara captures context for each task; the registry's one sweep enforces all timeouts
@@ -151,15 +157,15 @@ public class SocketDispatcher {
             return;
         }
         JsonObject body;
-        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
-            JsonValue value = reader.readValue();
+        try {
+            JsonValue value = json.read(text);
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 refuse(connection, null, "invalid-frame", "A frame must be a JSON object with a \"type\".", List.of());
                 return;
             }
             body = value.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
-            refuse(connection, null, "bad-json", "The frame is not valid JSON.", List.of());
+        } catch (StrictJsonReader.Refused e) {
+            refuse(connection, idOf(text, e), "bad-json", e.getMessage(), List.of());
             return;
         }
         ClientFrame frame;
@@ -172,13 +178,6 @@ public class SocketDispatcher {
             frame = new ClientFrame(type, id, body);
         } catch (FrameException e) {
             refuse(connection, null, "invalid-frame", e.getMessage(), List.of());
-            return;
-        }
-        // only an escape can spell a lone surrogate (a text frame is valid UTF-8), so only then is the frame walked
-        if (text.contains("\\u") && !dev.roomkeeper.platform.entity.JsonString.wellFormed(body)) {
-            String id = frame.id() == null || !dev.roomkeeper.platform.entity.JsonString.wellFormed(frame.id()) ? null : frame.id();
-            refuse(connection, id, "bad-json",
-                    "The frame holds a lone surrogate escape (\\ud800-\\udfff without its pair): not valid Unicode.", List.of());
             return;
         }
         dispatch(connection, frame);
@@ -259,6 +258,27 @@ public class SocketDispatcher {
         } else {
             LOG.log(Level.FINE, error, () -> "socket error on connection " + connection.id());
             connection.close(CloseCodes.INTERNAL, "socket error");
+        }
+    }
+
+    /**
+     * The {@code id} of a refused frame, for the error to echo, when the frame names one plainly: read leniently,
+     * as the frame could not be read strictly; none when {@code id} itself is what was wrong (given twice).
+     */
+    private static String idOf(String text, StrictJsonReader.Refused refused) {
+        if (refused.refusal() == StrictJsonReader.Refusal.DUPLICATE_NAME && "id".equals(refused.name())) {
+            return null;
+        }
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+            JsonValue value = reader.readValue();
+            JsonValue id = value.getValueType() == JsonValue.ValueType.OBJECT ? value.asJsonObject().get("id") : null;
+            if (id instanceof jakarta.json.JsonString string && string.getString().length() <= MAX_ID
+                    && JsonString.wellFormed(string.getString())) {
+                return string.getString();
+            }
+            return null;
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.roomkeeper.transport.entity;
 
+import dev.roomkeeper.platform.entity.WholeNumber;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A frame a client sent, decoded: its {@code type}, its optional {@code id} (echoed in the reply) and the whole
@@ -40,16 +42,20 @@ public record ClientFrame(String type, String id, JsonObject body) {
         return optionalLong(field, 0, Long.MAX_VALUE);
     }
 
+    /**
+     * A field that is a whole number from {@code min} to {@code max}, read exactly ({@link WholeNumber}): 2^64+3 is
+     * refused, never read as 3; {@code 1e4} and {@code 10000.0} are 10000.
+     */
     public Long optionalLong(String field, long min, long max) {
         JsonValue value = body.get(field);
         if (value == null || value == JsonValue.NULL) {
             return null;
         }
-        if (!(value instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < min
-                || number.longValue() > max) {
+        OptionalLong exact = value instanceof JsonNumber number ? WholeNumber.of(number, min, max) : OptionalLong.empty();
+        if (exact.isEmpty()) {
             throw new FrameException("\"" + field + "\" must be an integer from " + min + " to " + max + ".");
         }
-        return number.longValue();
+        return exact.getAsLong();
     }
 
     public JsonObject optionalObject(String field) {

@@ -40,6 +40,8 @@ class WildFlyIT {
             Api anyone = new Api(node.base(), null);
             String admin = devToken(anyone, "{\"sub\":\"ops\",\"name\":\"Ops\",\"admin\":true}");
             String ada = devToken(anyone, "{\"sub\":\"ada\",\"name\":\"Ada\"}");
+            // {"sub":"a","sub":"b"} once minted a token for b
+            assertProblem(anyone.post("/api/dev/tokens", "{\"sub\":\"a\",\"sub\":\"b\"}"), 400, "malformed-body");
             serves(node, admin, ada, List.of("roomkeeper-memory", "\"product\":\"H2\"", "\"devTokens\":\"on\""));
             // WildFly keeps its modules from deployments: tokens are signed and verified by the WAR's nimbus-jose-jwt
             String library = "(nimbus-jose-jwt " + System.getProperty("nimbus-jose-jwt.version", "10.10") + ")";
@@ -119,7 +121,44 @@ class WildFlyIT {
             }
         }
 
+        // strict input (issue 10): RESTEasy and Undertow read, wrap and decode their own way; the answers are Payara's
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\",\"title\":\"b\"}"), 400, "malformed-body");
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\"} garbage"), 400, "malformed-body");
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\",\"x\":" + "[".repeat(1_100) + "]".repeat(1_100) + "}"),
+                400, "malformed-body");
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\\ud800\"}"), 400, "malformed-body");
+        assertProblem(admin.post("/api/rooms", "{\"title\":"), 400, "malformed-body");
+        assertProblem(admin.post("/api/rooms", "{\"title\":5}"), 400, "validation");
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\",\"pad\":\"" + "x".repeat(70_000) + "\"}"), 413, "body-too-large");
+        assertProblem(admin.post("/api/rooms", "{\"title\":\"a\\u0000\"}"), 400, "validation");
+        StrictInputIT.RawReply escapes = StrictInputIT.get(node, "/api/rooms?kind=%C0%AF&offset=%ED%A0%80",
+                "Authorization: Bearer " + adminToken + "\r\n");
+        assertEquals(400, escapes.status(), escapes::toString);
+        assertTrue(escapes.body().contains("{\"field\":\"kind\"") && escapes.body().contains("{\"field\":\"offset\""),
+                escapes::toString);
+        // Undertow refuses an escape that is not one (%ZZ) itself, in the path and in the query, with a bare 400
+        assertEquals(400, StrictInputIT.get(node, "/api/rooms?kind=%ZZ", "").status());
+        assertEquals(400, StrictInputIT.get(node, "/api/rooms/%ZZ", "").status());
+        // RESTEasy's own decoding answered this one with an HTML page and a logged stack trace
+        assertProblem(admin.get("/api/rooms/%ED%A0%80"), 400, "validation");
+        StrictInputIT.RawReply overlong = StrictInputIT.upgrade(node, "/ws?token=" + "x".repeat(20_000));
+        assertEquals(414, overlong.status(), overlong::toString);
+        assertTrue(overlong.body().contains("urn:roomkeeper:problem:uri-too-long"), overlong::toString);
+        StrictInputIT.RawReply malformed = StrictInputIT.upgrade(node, "/ws?token=%ED%A0%80");
+        assertEquals(400, malformed.status(), malformed::toString);
+        try (WsClient ws = WsClient.authenticated(node.ws(), adaToken)) {
+            ws.send("{\"type\":\"ping\",\"id\":\"deep\",\"x\":" + "[".repeat(1_100) + "]".repeat(1_100) + "}");
+            assertEquals("bad-json", ws.await(f -> "error".equals(f.getString("type"))).getString("code"));
+            assertEquals("pong", ws.send("{\"type\":\"ping\",\"id\":\"t\"}").reply("t").getString("type"));
+        }
+
         Api.Reply openapi = new Api(node.base(), null).text("/openapi");
         assertTrue(openapi.status() == 200 && openapi.body().contains("/api/rooms/{room}/members:"), openapi::toString);
+    }
+
+    private static void assertProblem(Api.Reply reply, int status, String type) {
+        assertEquals(status, reply.status(), reply::toString);
+        assertTrue(reply.isProblem(), reply::toString);
+        assertEquals("urn:roomkeeper:problem:" + type, reply.json().getString("type"), reply::toString);
     }
 }

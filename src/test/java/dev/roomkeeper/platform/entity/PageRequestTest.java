@@ -56,6 +56,15 @@ class PageRequestTest {
     }
 
     @Test
+    void numbersAreReadExactlyNotLeniently() {
+        PageRequest.parse("+5", " 10", errors);
+        PageRequest.parse("٥", "١٠", errors);
+        PageRequest.parse("4294967301", "18446744073709551626", errors); // 2^32+5 and 2^64+10: never 5 and 10
+
+        assertEquals(List.of("offset", "limit", "offset", "limit", "offset", "limit"), fields());
+    }
+
+    @Test
     void aPageRequestCannotBeBuiltOutOfBounds() {
         assertThrows(IllegalArgumentException.class, () -> new PageRequest(-1, 10));
         assertThrows(IllegalArgumentException.class, () -> new PageRequest(0, 0));

@@ -373,7 +373,37 @@ abstract class PresenceContract {
                     .allMatch(e -> !e.getString("message").isBlank()), error::toString);
             JsonObject badId = ada.send(presenceJoin(room, "j2", "short", 10_000, null)).reply("j2");
             assertEquals("sessionId", badId.getJsonArray("errors").getJsonObject(0).getString("field"), badId::toString);
+            // an invalid session id once hid every other invalid field: all of them are listed, over both transports
+            JsonObject all = ada.send(presenceJoin(room, "j3", "short", 0, "{\"avatarUrl\":\"javascript:alert(1)\"}")).reply("j3");
+            assertEquals(List.of("interval", "meta.avatarUrl", "sessionId"), fieldsOf(all), all::toString);
+            Api.Reply http = fx.as("ada").post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"short\","
+                    + "\"interval\":0,\"meta\":{\"avatarUrl\":\"javascript:alert(1)\",\"isSpeaking\":\"yes\"}}");
+            assertEquals(400, http.status(), http::toString);
+            assertEquals(List.of("interval", "meta.avatarUrl", "meta.isSpeaking", "sessionId"), fieldsOf(http.json()), http::toString);
         }
+    }
+
+    private static List<String> fieldsOf(JsonObject problemOrError) {
+        return problemOrError.getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                .map(e -> e.getString("field")).sorted().toList();
+    }
+
+    /** Over the socket a lone surrogate was refused; over HTTP it entered the room's events and stalled every subscriber. */
+    @Test
+    void aLoneSurrogateInHttpMetadataIsRefusedAndTheRoomKeepsDelivering() {
+        Api ada = fx.as("ada");
+        String s = session();
+        Api.Reply refused = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                + "\",\"meta\":{\"displayName\":\"Ada \\ud800\"}}");
+        assertEquals(400, refused.status(), refused::toString);
+        assertTrue(refused.isProblem(), refused::toString);
+        assertTrue(refused.json().getString("detail").contains("surrogate"), refused::toString);
+        nothingMoreFor("ada");
+        Api.Reply paired = ada.post("/api/presence/heartbeat", "{\"room\":\"" + room + "\",\"sessionId\":\"" + s
+                + "\",\"meta\":{\"displayName\":\"Ada \\ud83d\\ude00\"}}");
+        assertEquals(200, paired.status(), paired::toString);
+        JsonObject join = next("ada");
+        assertEquals("Ada \ud83d\ude00", join.getJsonObject("data").getJsonObject("meta").getString("displayName"));
     }
 
     @Test

@@ -29,4 +29,19 @@ class PresenceResourceTest {
         assertNull(PresenceResource.tokenOf("{\"sessionToken\":42}"));
         assertNull(PresenceResource.tokenOf("{\"sessionToken\":"));
     }
+
+    @Test
+    void aBeaconBodyIsReadNoFurtherThan4096Bytes() throws java.io.IOException {
+        assertEquals("abc.def", PresenceResource.beacon(new java.io.ByteArrayInputStream("abc.def".getBytes())));
+        int[] read = {0};
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                read[0]++;
+                return 'x';
+            }
+        };
+        assertNull(PresenceResource.beacon(endless), "an oversized beacon names no session");
+        assertEquals(4097, read[0], "and is not read any further");
+    }
 }

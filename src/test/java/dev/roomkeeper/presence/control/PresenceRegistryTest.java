@@ -38,6 +38,19 @@ class PresenceRegistryTest {
     }
 
     @Test
+    void aJoinListsEveryInvalidFieldBeforeLookingAnythingUp() {
+        // no store, no access bean: validation comes first, and does not stop at the session id
+        jakarta.json.JsonObject meta = jakarta.json.Json.createObjectBuilder()
+                .add("avatarUrl", "javascript:alert(1)").add("isSpeaking", "yes").build();
+        ProblemException refused = assertThrows(ProblemException.class, () -> registry.join(
+                new dev.roomkeeper.auth.entity.Caller("ada", "Ada", null, false, java.util.Map.of(), java.time.Instant.MAX),
+                "no-such-room", "short", null, meta, null));
+        assertEquals("validation", refused.type());
+        assertEquals(java.util.List.of("sessionId", "meta.avatarUrl", "meta.isSpeaking"),
+                refused.errors().stream().map(dev.roomkeeper.platform.entity.Problem.FieldError::field).toList());
+    }
+
+    @Test
     void noRequestGetsTheDefaultInterval() {
         assertEquals(Duration.ofSeconds(10), registry.grant(null));
     }

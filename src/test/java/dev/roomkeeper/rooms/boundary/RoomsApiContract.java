@@ -86,6 +86,37 @@ abstract class RoomsApiContract {
         assertTrue(wrongType.isProblem());
     }
 
+    /** PostgreSQL text cannot hold a NUL: a title, reason or user id with one was a server error, not the client's 400. */
+    @Test
+    void controlCharactersInNamesAndReasonsAreRefusedNamingEachField() {
+        Api.Reply title = admin.post("/api/rooms", "{\"title\":\"Daily\\u0000review\",\"kind\":\"no way\"}");
+        assertEquals(400, title.status(), title::toString);
+        assertTrue(title.isProblem(), title::toString);
+        Set<String> fields = title.json().getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                .map(e -> e.getString("field")).collect(Collectors.toSet());
+        assertEquals(Set.of("title", "kind"), fields, title::toString);
+        String room = fx.room().getString("id");
+        for (String userId : new String[]{"ada\\u0000", "ada\\n", "ada\\u007f", "ada\\u0085"}) {
+            Api.Reply member = admin.post("/api/rooms/" + room + "/members", "{\"userId\":\"" + userId + "\",\"role\":\"host\"}");
+            assertEquals(400, member.status(), member::toString);
+            assertEquals("userId", member.json().getJsonArray("errors").getJsonObject(0).getString("field"), member::toString);
+        }
+        Api.Reply reason = admin.post("/api/rooms/" + room + "/close", "{\"reason\":\"done\\u0000\"}");
+        assertEquals(400, reason.status(), reason::toString);
+        assertEquals("reason", reason.json().getJsonArray("errors").getJsonObject(0).getString("field"), reason::toString);
+        Api.Reply signed = admin.get("/api/rooms/" + room + "/members?offset=%2B1&limit=18446744073709551626");
+        assertEquals(400, signed.status(), signed::toString);
+        Set<String> params = signed.json().getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                .map(e -> e.getString("field")).collect(Collectors.toSet());
+        assertEquals(Set.of("offset", "limit"), params, "+1 and 2^64+10 are not read as 1 and 10: " + signed);
+        Api.Reply nul = admin.get("/api/rooms/" + room + "/members?limit=%00&offset=%ED%A0%80");
+        assertEquals(400, nul.status(), nul::toString);
+        Set<String> encoded = nul.json().getJsonArray("errors").getValuesAs(JsonValue::asJsonObject).stream()
+                .map(e -> e.getString("field")).collect(Collectors.toSet());
+        assertEquals(Set.of("offset", "limit"), encoded, nul::toString);
+        assertEquals("open", admin.get("/api/rooms/" + room).json().getString("state"), "refused means unchanged");
+    }
+
     @Test
     void listsArePaginated() {
         String kind = "k" + Fixtures.unique("p").replace("-", "").substring(0, 8);

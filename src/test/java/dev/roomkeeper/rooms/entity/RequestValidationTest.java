@@ -100,6 +100,23 @@ class RequestValidationTest {
     }
 
     @Test
+    void namesAndReasonsPeopleReadHoldNoControlCharacters() {
+        // NUL cannot even be stored (PostgreSQL text), the others break layouts and log lines: refused, not cleaned
+        for (String control : new String[]{"\u0000", "\n", "\t", "\u001b", "\u007f", "\u0085", "\u009f"}) {
+            assertEquals(List.of("title"), invalidFields(new CreateRoomRequest(null, "Daily" + control + "review", null)), control);
+            assertEquals(List.of("reason"), invalidFields(new CloseRoomRequest("done" + control)), control);
+            assertEquals(List.of("userId"), invalidFields(new AddMemberRequest("ada" + control, "host")), control);
+        }
+        assertEquals("must not contain control characters (U+0000 to U+001F, U+007F to U+009F)",
+                new CreateRoomRequest(null, "a\u0000b", null).fieldErrors().get(0).message());
+        assertEquals(List.of("title", "kind"), new CreateRoomRequest(null, "a\u0000", "no way").fieldErrors().stream()
+                .map(Problem.FieldError::field).toList(), "every invalid field, not the first");
+        assertEquals(List.of(), invalidFields(new CreateRoomRequest(null, "Café \ud83d\ude00 — Überblick", null)),
+                "other text is fine");
+        assertEquals(List.of(), invalidFields(new AddMemberRequest("ada@example.org", "host")));
+    }
+
+    @Test
     void theRolePatternAcceptsExactlyTheWireNames() {
         for (Role role : Role.values()) {
             assertEquals(List.of(), invalidFields(new ChangeRoleRequest(role.wireName())));

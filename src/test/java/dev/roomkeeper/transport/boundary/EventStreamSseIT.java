@@ -71,6 +71,21 @@ class EventStreamSseIT {
                         + "/events?access_token=" + Fixtures.token("ada"))).header("Last-Event-ID", "abc:xyz").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, malformed.statusCode());
+        // an empty epoch, a seq out of range or with a sign: refused, where ":5" once resumed after 5 of any epoch
+        for (String lastEventId : new String[]{":5", "9f3a2c1b:18446744073709551619", "9f3a2c1b:+5", "9f3a2c1b:5:6", "abc:"}) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(node.base().resolve("/api/rooms/" + room
+                            + "/events?access_token=" + Fixtures.token("ada"))).header("Last-Event-ID", lastEventId)
+                            .timeout(Duration.ofSeconds(10)).build(), // accepted, it would be an endless stream
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, refused.statusCode(), lastEventId);
+            assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+            assertTrue(refused.body().contains("\"field\":\"Last-Event-ID\""), refused::body);
+        }
+        HttpResponse<String> since = http.send(HttpRequest.newBuilder(node.base().resolve("/api/rooms/" + room
+                + "/events?since=18446744073709551619&access_token=" + Fixtures.token("ada"))).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, since.statusCode());
+        assertTrue(since.body().contains("\"field\":\"since\""), since::body);
     }
 
     /**

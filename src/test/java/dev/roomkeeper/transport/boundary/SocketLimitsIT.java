@@ -61,6 +61,60 @@ class SocketLimitsIT {
         }
     }
 
+    /** Parsson's own depth limit (1,000) threw a bare RuntimeException that closed the socket with 1011. */
+    @Test
+    void deeplyNestedFramesAreRefusedAndTheSocketStaysOpen() {
+        try (WsClient ada = fx.socket("ada")) {
+            JsonObject deep = ada.send("{\"type\":\"ping\",\"id\":\"deep\",\"x\":" + "[".repeat(33) + "]".repeat(33) + "}").reply("deep");
+            assertEquals("bad-json", deep.getString("code"), deep::toString);
+            assertTrue(deep.getString("message").contains("32"), deep::toString);
+            ada.send("{\"type\":\"ping\",\"id\":\"deeper\",\"x\":" + "[".repeat(1_100) + "]".repeat(1_100) + "}");
+            JsonObject deeper = ada.await(f -> "error".equals(f.getString("type")) && !"deep".equals(f.getString("id", null)));
+            assertEquals("bad-json", deeper.getString("code"), deeper::toString);
+            assertEquals("pong", ada.send("{\"type\":\"ping\",\"id\":\"t\"}").reply("t").getString("type"),
+                    "the socket is still open");
+        }
+    }
+
+    /** Left to JSON-P, the last of two equal names won, and what followed a frame's object was ignored. */
+    @Test
+    void framesWithADuplicateNameOrTrailingContentAreRefused() {
+        try (WsClient ada = fx.socket("ada")) {
+            JsonObject twice = ada.send("{\"type\":\"ping\",\"id\":\"d\",\"type\":\"subscribe\"}").reply("d");
+            assertEquals("bad-json", twice.getString("code"), twice::toString);
+            assertTrue(twice.getString("message").contains("\"type\""), twice::toString);
+            JsonObject trailing = ada.send("{\"type\":\"ping\",\"id\":\"g\"} garbage").reply("g");
+            assertEquals("bad-json", trailing.getString("code"), trailing::toString);
+            JsonObject another = ada.send("{\"type\":\"ping\",\"id\":\"o\"}{\"type\":\"ping\"}").reply("o");
+            assertEquals("bad-json", another.getString("code"), another::toString);
+            ada.send("{\"type\":\"ping\",\"id\":\"a\",\"id\":\"b\"}");
+            JsonObject ambiguous = ada.await(f -> "error".equals(f.getString("type")) && !f.containsKey("id"));
+            assertEquals("bad-json", ambiguous.getString("code"), "an id given twice is echoed as neither");
+            assertEquals("pong", ada.send("{\"type\":\"ping\",\"id\":\"t\"}").reply("t").getString("type"));
+        }
+    }
+
+    /** JsonNumber.longValue() wrapped: since 2^64+3 was read as 3, 2^80 as 0 (a full replay). */
+    @Test
+    void integersAreReadExactlyAndOutOfRangeOnesRefused() {
+        String room = fx.room().getString("id");
+        fx.member(room, "ada", "participant");
+        try (WsClient ada = fx.socket("ada")) {
+            ada.send(Fixtures.publish(room, "p", "{\"n\":1}")).reply("p");
+            for (String since : new String[]{"18446744073709551619", "1208925819614629174706176", "9223372036854775808"}) {
+                JsonObject refused = ada.send("{\"type\":\"subscribe\",\"id\":\"s\",\"room\":\"" + room
+                        + "\",\"since\":" + since + "}").reply("s");
+                assertEquals("invalid-frame", refused.getString("code"), () -> since + " " + refused);
+            }
+            JsonObject exact = ada.send("{\"type\":\"subscribe\",\"id\":\"e\",\"room\":\"" + room + "\",\"since\":0e0}").reply("e");
+            assertEquals("ack", exact.getString("type"), "0e0 is exactly 0");
+            JsonObject interval = ada.send("{\"type\":\"presence.join\",\"id\":\"j\",\"room\":\"" + room
+                    + "\",\"sessionId\":\"" + Fixtures.session() + "\",\"interval\":18446744073709551617}").reply("j");
+            assertEquals("validation", interval.getString("code"), interval::toString);
+            assertEquals("interval", interval.getJsonArray("errors").getJsonObject(0).getString("field"), interval::toString);
+        }
+    }
+
     @Test
     void oversizeFrameClosesWith1009() {
         try (WsClient ada = fx.socket("ada"); WsClient bystander = fx.socket("bob")) {

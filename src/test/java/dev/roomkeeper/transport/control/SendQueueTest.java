@@ -68,6 +68,48 @@ class SendQueueTest {
     }
 
     @Test
+    void anyThrowableFromSendingFailsThatItemAndTheQueueGoesOn() {
+        List<Throwable> failures = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        SendQueue<String> queue = new SendQueue<>(10, (item, done) -> {
+            if (item.equals("checked")) {
+                SendQueueTest.<RuntimeException>sneaky(new java.io.IOException("thrown though undeclared"));
+            }
+            sent.add(item);
+            done.accept(null);
+        }, failures::add);
+        assertTrue(queue.offer("checked"));
+        assertTrue(queue.offer("next"));
+        assertEquals(1, failures.size());
+        assertTrue(failures.get(0) instanceof SendQueue.SendThrew, "told apart from a failure the send reported");
+        assertEquals(List.of("next"), sent);
+    }
+
+    @Test
+    void aFailureHandlerThatThrowsDoesNotStopTheQueue() {
+        List<String> sent = new ArrayList<>();
+        Deque<Consumer<Throwable>> inFlight = new ArrayDeque<>();
+        SendQueue<String> queue = new SendQueue<>(10, (item, done) -> {
+            sent.add(item);
+            inFlight.add(done);
+        }, failure -> {
+            throw new IllegalStateException("closing the socket failed too");
+        });
+        queue.offer("a");
+        queue.offer("b");
+        inFlight.poll().accept(new java.io.IOException("reset"));
+        assertEquals(List.of("a", "b"), sent, "the next item went out after the failed one");
+        inFlight.poll().accept(null);
+        queue.offer("c");
+        assertEquals(List.of("a", "b", "c"), sent);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
     void refusesBeyondTheLimitAndReportsFailures() {
         List<Throwable> failures = new ArrayList<>();
         SendQueue<String> queue = new SendQueue<>(2, (item, done) -> { }, failures::add);
