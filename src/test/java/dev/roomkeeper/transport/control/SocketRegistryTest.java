@@ -1,5 +1,6 @@
 package dev.roomkeeper.transport.control;
 
+import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.auth.control.TokenVerifier;
 import dev.roomkeeper.auth.control.TokenVerifierFixture;
 import dev.roomkeeper.auth.entity.Caller;
@@ -85,7 +86,11 @@ class SocketRegistryTest {
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         SocketConnection connection = new SocketConnection("c1", session, 16, SendBudget.UNLIMITED,
-                new RateLimiter(50, 100, System.nanoTime()));
+                new RateLimiter(50, 100, System.nanoTime()), new Meters.Counter() {
+                    @Override public void inc() { }
+                    @Override public void inc(long n) { }
+                    @Override public long count() { return 0; }
+                });
         connection.authenticate(new Caller("ada", null, null, false, Map.of(), tokenExpiresAt));
         registry.add(connection);
     }
