@@ -128,13 +128,25 @@ public class StrictJsonReader {
         deepEnough(depth);
         JsonObjectBuilder object = JSON.createObjectBuilder();
         Set<String> names = new HashSet<>();
-        for (JsonParser.Event event = parser.next(); event != JsonParser.Event.END_OBJECT; event = parser.next()) {
-            String name = text(parser.getString(), "A member name");
-            if (!names.add(name)) {
-                throw new Refused(Refusal.DUPLICATE_NAME, "The member name " + shown(name)
-                        + " appears twice in one object; each name may appear once.", name);
+        String id = null;
+        try {
+            for (JsonParser.Event event = parser.next(); event != JsonParser.Event.END_OBJECT; event = parser.next()) {
+                String name = text(parser.getString(), "A member name");
+                if (!names.add(name)) {
+                    throw new Refused(Refusal.DUPLICATE_NAME, "The member name " + shown(name)
+                            + " appears twice in one object; each name may appear once.", name);
+                }
+                JsonValue value = value(parser, parser.next(), depth + 1);
+                if (depth == 1 && name.equals("id") && value instanceof jakarta.json.JsonString string) {
+                    id = string.getString();
+                }
+                object.add(name, value);
             }
-            object.add(name, value(parser, parser.next(), depth + 1));
+        } catch (Refused refused) {
+            if (depth == 1 && id != null && refused.topLevelId == null) {
+                refused.topLevelId = id;
+            }
+            throw refused;
         }
         return object.build();
     }
@@ -178,6 +190,7 @@ public class StrictJsonReader {
 
         private final Refusal refusal;
         private final String name;
+        private String topLevelId;
 
         Refused(Refusal refusal, String message, String name) {
             super(message, null, false, false);
@@ -192,6 +205,14 @@ public class StrictJsonReader {
         /** For {@link Refusal#DUPLICATE_NAME}: the name that appeared twice; null otherwise. */
         public String name() {
             return name;
+        }
+
+        /**
+         * The string member {@code "id"} of the outermost object, when it was read before the refusal: lets a frame
+         * too deep or too odd for any parser still be answered by its id.
+         */
+        public String topLevelId() {
+            return topLevelId;
         }
     }
 }

@@ -269,6 +269,10 @@ public class SocketDispatcher {
         if (refused.refusal() == StrictJsonReader.Refusal.DUPLICATE_NAME && "id".equals(refused.name())) {
             return null;
         }
+        if (refused.topLevelId() != null) {
+            String id = refused.topLevelId();
+            return id.length() <= MAX_ID && JsonString.wellFormed(id) ? id : null;
+        }
         try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             JsonValue id = value.getValueType() == JsonValue.ValueType.OBJECT ? value.asJsonObject().get("id") : null;

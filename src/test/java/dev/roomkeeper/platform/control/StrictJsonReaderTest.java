@@ -86,4 +86,20 @@ class StrictJsonReaderTest {
         assertThrows(IllegalArgumentException.class, () -> new StrictJsonReader(0));
         assertThrows(IllegalArgumentException.class, () -> new StrictJsonReader(StrictJsonReader.MAX_MAX_DEPTH + 1));
     }
+
+    @Test
+    void aRefusedObjectStillNamesTheOutermostIdReadBeforeTheProblem() {
+        String deep = "[".repeat(2_000) + "]".repeat(2_000);
+        Refused tooDeep = assertThrows(Refused.class, () -> reader.read("{\"type\":\"publish\",\"id\":\"f7\",\"data\":" + deep + "}"));
+        assertEquals(Refusal.TOO_DEEP, tooDeep.refusal());
+        assertEquals("f7", tooDeep.topLevelId());
+        assertEquals("f8", assertThrows(Refused.class,
+                () -> reader.read("{\"id\":\"f8\",\"text\":\"\\ud800\"}")).topLevelId(), "a lone surrogate after the id");
+        assertEquals(null, assertThrows(Refused.class,
+                () -> reader.read("{\"data\":" + deep + ",\"id\":\"late\"}")).topLevelId(), "an id after the problem is not read");
+        assertEquals(null, assertThrows(Refused.class,
+                () -> reader.read("{\"data\":{\"id\":\"inner\",\"x\":" + deep + "}}")).topLevelId(), "only the outermost id");
+        assertEquals(null, assertThrows(Refused.class,
+                () -> reader.read("{\"id\":7,\"x\":" + deep + "}")).topLevelId(), "only a string id");
+    }
 }
