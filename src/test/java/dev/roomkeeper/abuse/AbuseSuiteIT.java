@@ -19,6 +19,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,7 +173,9 @@ class AbuseSuiteIT {
         for (String name : pathParams) {
             for (Map.Entry<String, String> hostile : Hostile.wireTexts().entrySet()) {
                 String hostilePath = target.fill(template.replace("{" + name + "}", hostile.getValue()));
-                sent += check(label + " {" + name + "}=" + hostile.getKey(), method, hostilePath + queryString(query), body);
+                sent += check(label + " {" + name + "}=" + hostile.getKey(), method, hostilePath + queryString(query),
+                        body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                        CONTAINER_REFUSED_SEGMENTS.contains(hostile.getKey()));
             }
         }
         if (bodySchema != null) {
@@ -200,6 +203,19 @@ class AbuseSuiteIT {
     }
 
     private int check(String label, String method, String target, byte[] body) throws IOException {
+        return check(label, method, target, body, false);
+    }
+
+    /**
+     * Path segments that Payara's HTTP layer (Grizzly) refuses while parsing the request line, before any web
+     * application is chosen: a bare 400 with no body is all it can answer, and all the test accepts from it
+     * (documented in protocol.md, "Input rules").
+     */
+    private static final Set<String> CONTAINER_REFUSED_SEGMENTS =
+            Set.of("encoded NUL", "encoded lone surrogate (CESU)", "invalid UTF-8");
+
+    private int check(String label, String method, String target, byte[] body, boolean containerMayRefuse)
+            throws IOException {
         RawHttp.Answer answer;
         try {
             answer = http.send(method, target, body, "Authorization: Bearer " + admin, "Content-Type: application/json",
@@ -210,6 +226,8 @@ class AbuseSuiteIT {
         }
         if (answer.status() >= 500) {
             failures.add(label + ": " + answer);
+        } else if (containerMayRefuse && answer.status() == 400 && answer.body().isEmpty()) {
+            return 1;
         } else if (answer.status() >= 400 && !answer.isProblem()) {
             failures.add(label + ": a refusal that is not problem+json: " + answer);
         }
@@ -406,8 +424,10 @@ class AbuseSuiteIT {
                 socket.send(frame);
             } catch (RuntimeException e) {
                 // the server may close while a frame over the size limit is still being written: its close code says why
+                // (1009; or, when the server stopped reading a frame over the limit while the client was still
+                // writing it, TCP's reset can overtake the 1009 and the client sees only 1006)
                 int code = socket.awaitClose();
-                if (!DOCUMENTED_CLOSES.contains(code)) {
+                if (!DOCUMENTED_CLOSES.contains(code) && code != 1006) {
                     failures.add(label + ": could not send (" + e + "), then closed with " + code);
                 }
                 socket = null;
@@ -459,8 +479,13 @@ class AbuseSuiteIT {
         String deepHeader = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"x\":" + Hostile.deepArrays(1_500) + "}");
         String deepToken = deepHeader + "." + base64Url("{\"sub\":\"eve\",\"exp\":4102444800}") + ".c2lnbmF0dXJl";
         expect(401, "deep JWT header", http.send("GET", "/api/me/rooms", null, "Authorization: Bearer " + deepToken));
-        // a malformed percent-encoding in the path
-        expect(400, "/api/rooms/%ZZ", http.send("GET", "/api/rooms/%ZZ", null, "Authorization: Bearer " + admin));
+        // a malformed percent-encoding in the path: Payara answers it before the application sees it (200, empty,
+        // payara/Payara#8000), WildFly with 400; either way no 5xx, no body that is not ours, and no stack trace in
+        // the log (the check after each test), which UndecodablePathLog keeps out
+        RawHttp.Answer undecodable = http.send("GET", "/api/rooms/%ZZ", null, "Authorization: Bearer " + admin);
+        assertTrue(undecodable.status() < 500, undecodable::toString);
+        assertTrue(undecodable.status() >= 400 ? undecodable.isProblem() || undecodable.body().isEmpty()
+                : undecodable.body().isEmpty(), undecodable::toString);
         // duplicate member names: refused, never "last wins"
         expect(400, "duplicate title", http.send("POST", "/api/rooms",
                 bytes("{\"title\":\"a\",\"title\":\"b\",\"kind\":\"huddle\"}"), json(admin)));
@@ -548,7 +573,8 @@ class AbuseSuiteIT {
         }
         Optional<JsonObject> delivered = watcher.awaitWithin(Duration.ofSeconds(10), f -> isMarker(f, room, marker));
         if (delivered.isEmpty()) {
-            failures.add("after " + after + ": the watcher of room " + room + " stopped receiving (no marker " + marker + ")");
+            failures.add("after " + after + ": the watcher of room " + room + " stopped receiving (no marker " + marker + ")"
+                    + (watcher.isClosed() ? ", its socket closed with " + watcher.awaitClose() : ""));
         }
         watcher.drainNow();
     }
@@ -566,7 +592,10 @@ class AbuseSuiteIT {
                 && n.intValue() == marker;
     }
 
-    private void assertNoFailures() {
+    private void assertNoFailures() throws IOException {
+        // all of them, for whoever reads the report: the assertion message shows the first 60
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "abuse-failures.txt"), failures, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         assertEquals(List.of(), failures.subList(0, Math.min(failures.size(), 60)), failures.size() + " failures, the first 60");
     }
 

@@ -146,7 +146,7 @@ public class StrictUriFilter extends HttpFilter {
         return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
-    private static void refuse(HttpServletResponse response, int status, String type, String title, String detail,
+    static void refuse(HttpServletResponse response, int status, String type, String title, String detail,
                                List<Problem.FieldError> errors) throws IOException {
         if (response.isCommitted()) {
             return;
