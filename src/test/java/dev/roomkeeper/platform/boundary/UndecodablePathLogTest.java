@@ -3,7 +3,6 @@ package dev.roomkeeper.platform.boundary;
 import dev.roomkeeper.platform.control.Meters;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -13,23 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UndecodablePathLogTest {
 
-    private final AtomicLong counted = new AtomicLong();
-    private final Meters.Counter counter = new Meters.Counter() {
-        @Override
-        public void inc() {
-            counted.incrementAndGet();
-        }
-
-        @Override
-        public void inc(long n) {
-            counted.addAndGet(n);
-        }
-
-        @Override
-        public long count() {
-            return counted.get();
-        }
-    };
+    private final Meters.Counter counter = Meters.inMemory().counter("roomkeeper.http.undecodable-paths");
 
     private static LogRecord severe(Throwable thrown) {
         LogRecord record = new LogRecord(Level.SEVERE, "AS-WEB-CORE-00037");
@@ -55,7 +38,7 @@ class UndecodablePathLogTest {
         assertFalse(quiet.isLoggable(severe(thrownBy(decoder))));
         assertFalse(quiet.isLoggable(severe(thrownBy(decoder, new IllegalStateException("Unexpected termination")))));
         assertFalse(quiet.isLoggable(severe(new RuntimeException("wrapped", thrownBy(decoder)))));
-        assertEquals(3, counted.get());
+        assertEquals(3, counter.count());
     }
 
     @Test
@@ -64,7 +47,7 @@ class UndecodablePathLogTest {
         assertTrue(quiet.isLoggable(severe(thrownBy("org.example.Elsewhere"))));
         assertTrue(quiet.isLoggable(severe(new IllegalStateException("from the decoder?"))));
         assertTrue(quiet.isLoggable(new LogRecord(Level.SEVERE, "no throwable")));
-        assertEquals(0, counted.get());
+        assertEquals(0, counter.count());
     }
 
     @Test
