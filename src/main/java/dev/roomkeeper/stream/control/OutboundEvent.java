@@ -4,6 +4,8 @@ import dev.roomkeeper.stream.entity.RoomEvent;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 
+import java.util.function.Function;
+
 /**
  * A room event with its wire encodings, computed once and shared by every subscriber on this node.
  */
@@ -15,6 +17,7 @@ public final class OutboundEvent {
     private final RoomEvent event;
     private volatile String json;
     private volatile String frame;
+    private volatile byte[] wire;
 
     public OutboundEvent(RoomEvent event) {
         this.event = event;
@@ -43,6 +46,19 @@ public final class OutboundEvent {
             frame = f;
         }
         return f;
+    }
+
+    /**
+     * The WebSocket frame as the bytes a transport writes, made by {@code framing} from {@link #frame()} on first
+     * use and shared by every socket (the same framing must be passed by every caller).
+     */
+    public byte[] wire(Function<String, byte[]> framing) {
+        byte[] w = wire;
+        if (w == null) {
+            w = framing.apply(frame());
+            wire = w;
+        }
+        return w;
     }
 
     static String quote(String s) {

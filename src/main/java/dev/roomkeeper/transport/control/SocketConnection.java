@@ -12,6 +12,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +31,7 @@ public final class SocketConnection implements EventSink {
     private final String id;
     private final Session session;
     private final RateLimiter limiter;
-    private final SendQueue<String> sends;
+    private final SendQueue<Object> sends;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
     private volatile Caller caller;
@@ -46,13 +47,30 @@ public final class SocketConnection implements EventSink {
      */
     public SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter,
                             Meters.Counter sendFailures) {
+        this(id, session, queueLimit, budget, limiter, sendFailures, null);
+    }
+
+    /**
+     * @param raw writes frames framed once per node ({@link TyrusRawFrames}), or null to send every frame as a
+     *            string through the standard API
+     */
+    SocketConnection(String id, Session session, int queueLimit, SendBudget budget, RateLimiter limiter,
+                     Meters.Counter sendFailures, TyrusRawFrames raw) {
         this.id = id;
         this.session = session;
         this.limiter = limiter;
         this.sendFailures = sendFailures;
-        // a frame holds about one byte per character (compact strings): frames are mostly ASCII JSON
-        this.sends = new SendQueue<>(queueLimit, String::length, budget, (frame, done) -> sendText(session, frame,
-                result -> done.accept(result.isOK() ? null : failureOf(result))), this::failed);
+        // items are an event (whose frame every subscriber shares) or a frame of this socket's own; a frame holds
+        // about one byte per character (compact strings): frames are mostly ASCII JSON
+        SendQueue.Transmit<Object> transmit = raw == null
+                ? (item, done) -> sendText(session, text(item), result -> done.accept(result.isOK() ? null : failureOf(result)))
+                : (item, done) -> raw.send(ByteBuffer.wrap(item instanceof OutboundEvent event
+                        ? event.wire(WebSocketFraming::text) : WebSocketFraming.text((String) item)), done);
+        this.sends = new SendQueue<>(queueLimit, item -> text(item).length(), budget, transmit, this::failed);
+    }
+
+    private static String text(Object item) {
+        return item instanceof OutboundEvent event ? event.frame() : (String) item;
     }
 
     private static void sendText(Session session, String frame, jakarta.websocket.SendHandler handler) {
@@ -122,7 +140,7 @@ public final class SocketConnection implements EventSink {
 
     @Override
     public boolean send(OutboundEvent event) {
-        return enqueue(event.frame());
+        return offer(event);
     }
 
     @Override
@@ -138,10 +156,14 @@ public final class SocketConnection implements EventSink {
 
     /** Queues a frame; false (and the connection closing with 1013) when the queue or its budget is full, or closed. */
     public boolean enqueue(String frame) {
+        return offer(frame);
+    }
+
+    private boolean offer(Object item) {
         if (closing.get()) {
             return false;
         }
-        if (!sends.offer(frame)) {
+        if (!sends.offer(item)) {
             close(CloseCodes.SLOW_CONSUMER, "send queue full: client too slow");
             return false;
         }

@@ -87,6 +87,11 @@ public class SocketDispatcher {
     @ConfigProperty(name = "roomkeeper.ws.send-queue-limit", defaultValue = "4096")
     int sendQueueLimit;
 
+    /** Frame each event once per node and hand the bytes to every socket, where the container allows it (Tyrus). */
+    @Inject
+    @ConfigProperty(name = "roomkeeper.ws.shared-frames", defaultValue = "true")
+    boolean sharedFrames;
+
     private final Map<String, FrameHandler> byType = new HashMap<>();
     private Meters.Counter framesIn;
     private Meters.Counter errorsOut;
@@ -114,7 +119,8 @@ public class SocketDispatcher {
     /** A socket opened: registered, and authenticated at once when its URL carries {@code ?token=}. */
     public void opened(Session session) {
         SocketConnection connection = new SocketConnection(UUID.randomUUID().toString(), session, sendQueueLimit,
-                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()), sendFailures);
+                registry.sendBudget(), new RateLimiter(ratePerSecond, rateBurst, System.nanoTime()), sendFailures,
+                sharedFrames ? TyrusRawFrames.of(session) : null);
         session.getUserProperties().put(CONNECTION, connection);
         // no container idle timer: Tyrus restarts it on the managed scheduler for every frame in or out,
         // and Payara captures context for each task; the registry's one sweep enforces all timeouts
