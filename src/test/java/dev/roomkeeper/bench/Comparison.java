@@ -54,6 +54,8 @@ final class Comparison {
             boolean publishes = results.stream().anyMatch(r -> w.apply(r) != null && w.apply(r).publish() != null);
             boolean joins = results.stream().anyMatch(r -> w.apply(r) != null && w.apply(r).join() != null);
             if (publishes) {
+                table.row(String.format(Locale.ROOT, "publishes sent/s (%.0f asked)", options.fanoutRate()), "%.1f", false,
+                        r -> of(w.apply(r), x -> x.publish() == null ? -1 : x.publishesSent() / x.seconds()));
                 table.row("publish → receive: deliveries/s", "%.0f", true,
                         r -> of(w.apply(r), x -> x.publish() == null ? -1 : x.publish().getTotalCount() / x.seconds()));
                 table.row("  received of expected (%)", "%.1f", false,
@@ -61,6 +63,8 @@ final class Comparison {
                 latencyRows(table, "publish → receive", r -> w.apply(r) == null ? null : w.apply(r).publish());
             }
             if (joins) {
+                table.row(String.format(Locale.ROOT, "leave+joins sent/s (%.0f asked)", options.joinRate()), "%.1f", false,
+                        r -> of(w.apply(r), x -> x.join() == null ? -1 : x.joinsSent() / x.seconds()));
                 table.row("join → presence: deliveries/s", "%.0f", true,
                         r -> of(w.apply(r), x -> x.join() == null ? -1 : x.join().getTotalCount() / x.seconds()));
                 table.row("  received of expected (%)", "%.1f", false,

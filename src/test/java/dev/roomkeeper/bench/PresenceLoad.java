@@ -992,9 +992,10 @@ public final class PresenceLoad {
                     joins == null ? 0 : joins.drive().seconds());
             double serverCpu = any.after().cpuSeconds() < 0 || any.before().cpuSeconds() < 0 ? -1
                     : any.after().cpuSeconds() - any.before().cpuSeconds();
-            return new RunResult.Window(name,
+            return new RunResult.Window(name, publishes == null ? 0 : publishes.drive().sent(),
                     publishes == null ? null : publishes.latency(), publishes == null ? 0 : publishes.expected(),
-                    joins == null ? null : joins.latency(), joins == null ? 0 : joins.expected(),
+                    joins == null ? 0 : joins.drive().sent(), joins == null ? null : joins.latency(),
+                    joins == null ? 0 : joins.expected(),
                     seconds, (any.after().cpuReadAt() - any.before().cpuReadAt()) / 1e9, serverCpu, any.selfCpu(),
                     any.heartbeats());
         }

@@ -29,14 +29,17 @@ record RunResult(Target target, int round, int connections, int joined, List<Win
      * One measured window: publish → receive and join → presence latencies (null when not measured in it)
      * with the deliveries the ready members should have received, and the CPU both processes used.
      *
-     * @param seconds          how long actions were sent
+     * @param publishesSent    publishes the client sent in the window (fewer than asked when sockets were not ready)
+ * @param joinsSent        leave+join cycles sent (a socket whose previous join is not acknowledged yet is skipped)
+ * @param seconds          how long actions were sent
      * @param wallSeconds      between the CPU readings: the window plus the drain after it
      * @param serverCpuSeconds the server's user + system CPU between the readings, or -1
      * @param harnessCpuSeconds the harness's CPU between the same readings, or -1
      * @param heartbeats       heartbeats sent during the window
      */
-    record Window(String name, Histogram publish, long publishExpected, Histogram join, long joinExpected, double seconds,
-                  double wallSeconds, double serverCpuSeconds, double harnessCpuSeconds, long heartbeats) {
+    record Window(String name, long publishesSent, Histogram publish, long publishExpected, long joinsSent, Histogram join,
+                  long joinExpected, double seconds, double wallSeconds, double serverCpuSeconds, double harnessCpuSeconds,
+                  long heartbeats) {
 
         /** Deliveries measured: messages and presence.join events received. */
         long deliveries() {
