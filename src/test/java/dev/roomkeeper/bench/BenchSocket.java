@@ -148,6 +148,9 @@ final class BenchSocket implements WebSocket.Listener {
                 }
             } else if ("presence.join".equals(eventType)) {
                 stats.joinSeen(Wire.string(frame, "sessionId", Wire.EVENT_PREFIX.length()), index, receivedAt);
+            } else if ("presence.leave".equals(eventType)
+                    && "expired".equals(Wire.string(frame, "reason", Wire.EVENT_PREFIX.length()))) {
+                stats.expiredSeen(Wire.string(frame, "sessionId", Wire.EVENT_PREFIX.length()));
             }
         } else if ("ack".equals(type)) {
             acknowledged(Wire.string(frame, "id", 0), receivedAt);

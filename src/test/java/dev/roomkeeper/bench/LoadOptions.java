@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The harness's command line. Every option has a default; {@code --help} lists them.
@@ -35,12 +36,15 @@ import java.util.Map;
  * @param maxPending   sockets connecting (opened but not yet joined) at once
  * @param connectTimeout how long connecting may take in all
  * @param profile      record the server with JFR during each measured phase
+ * @param targets      the servers loaded in each round, in this order (Roomkeeper first when both)
+ * @param scenario     joins and publishes in separate phases, or both at once
+ * @param rounds       how many times each target is run; runs alternate between the targets
  */
 record LoadOptions(int connections, int roomSize, double joinRate, double fanoutRate, Duration duration,
                    Duration warmup, Duration heartbeat, double connectRate, URI server, String secret,
                    boolean startServer, List<String> serverJvm, Long serverPid, int addresses, int httpClients,
                    int clientThreads, Path out, boolean serialFirstJoins, int maxPending, Duration connectTimeout,
-                   boolean profile) {
+                   boolean profile, List<Target> targets, Scenario scenario, int rounds) {
 
     static final String USAGE = """
             PresenceLoad: WebSocket presence and fan-out load against Roomkeeper, on loopback only.
@@ -69,6 +73,13 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
               --profile            record the server with JFR during each phase (needs its pid)
               --serial-first-joins one first join (join + subscribe) in flight per room while connecting,
                                    for servers before the subscribe/publish deadlock fix (8ca6744)
+              --target T           roomkeeper (default), node (the Node ws reference server in
+                                   src/test/node/reference-server, started by the harness) or both
+                                   (needs --start-server); the same client and scenario for each
+              --scenario S         separate (default: the join phase, then the fan-out phase) or combined
+                                   (joins and publishes at the same time, in one measured window)
+              --rounds N           runs of each target, alternating (default 1); with a node target a
+                                   side-by-side table goes to target/bench/compare-<time>.md
             """;
 
     static final List<String> DEFAULT_SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
@@ -85,11 +96,31 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
         require(connectTimeout.toSeconds() >= 1, "--connect-timeout must be at least 1 s");
         require(addresses >= 1 && addresses <= 250, "--addresses must be 1..250");
         require(httpClients >= 1 && clientThreads >= 1, "--http-clients and --client-threads must be positive");
-        require(startServer || (secret != null && !secret.isBlank()),
+        require(targets != null && !targets.isEmpty() && targets.stream().distinct().count() == targets.size(),
+                "--target must name roomkeeper, node or both");
+        require(scenario != null, "--scenario must be separate or combined");
+        require(rounds >= 1 && rounds <= 20, "--rounds must be 1..20");
+        require(scenario != Scenario.COMBINED || (joinRate > 0 && fanoutRate > 0),
+                "--scenario combined needs both --join-rate and --fanout-rate above 0");
+        boolean attaches = targets.contains(Target.ROOMKEEPER) && !startServer;
+        require(!attaches || targets.size() == 1,
+                "--target both needs --start-server: the harness starts both servers itself, one after the other");
+        require(!attaches || (secret != null && !secret.isBlank()),
                 "a running server needs --secret (or ROOMKEEPER_AUTH_HS256_SECRET)");
-        require(startServer || isLoopback(server), "only loopback servers may be loaded: " + server);
-        require(addresses == 1 || startServer || "127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost()),
+        require(!attaches || isLoopback(server), "only loopback servers may be loaded: " + server);
+        require(addresses == 1 || !attaches || "127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost()),
                 "--addresses > 1 needs the server on 127.0.0.1 listening on all loopback addresses");
+        require(!profile || targets.contains(Target.ROOMKEEPER), "--profile records Roomkeeper's JVM: not with --target node");
+    }
+
+    /** Whether the harness boots Roomkeeper (a node target is always started by the harness). */
+    boolean startsRoomkeeper() {
+        return startServer && targets.contains(Target.ROOMKEEPER);
+    }
+
+    /** Whether the runs end with the side-by-side table: a node target, or more than one run. */
+    boolean compares() {
+        return targets.contains(Target.NODE) || rounds > 1;
     }
 
     /** Rooms the connections fill. */
@@ -121,6 +152,7 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
                 throw new IllegalArgumentException("unknown or incomplete option: " + arg);
             }
         }
+        Set<String> given = Set.copyOf(values.keySet());
         int connections = integer(values.remove("connections"), 15_000);
         String secret = values.remove("secret");
         if (secret == null) {
@@ -130,6 +162,16 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
         String jvm = values.remove("server-jvm");
         double connectRate = decimal(values.remove("connect-rate"), 500);
         String connectTimeout = values.remove("connect-timeout");
+        List<Target> targets = targets(values.remove("target"));
+        if (!targets.contains(Target.ROOMKEEPER)) {
+            for (String option : List.of("url", "secret", "server-pid", "server-jvm")) {
+                if (given.contains(option)) {
+                    throw new IllegalArgumentException("--" + option + " is for Roomkeeper: --target node starts its own reference server");
+                }
+            }
+        } else if (targets.size() > 1 && (given.contains("url") || given.contains("server-pid"))) {
+            throw new IllegalArgumentException("--target both starts both servers itself: --url and --server-pid do not apply");
+        }
         LoadOptions options = new LoadOptions(
                 connections,
                 integer(values.remove("room-size"), 50),
@@ -152,13 +194,39 @@ record LoadOptions(int connections, int roomSize, double joinRate, double fanout
                 integer(values.remove("max-pending"), 256),
                 Duration.ofSeconds(connectTimeout == null ? (long) (connections / connectRate) + 300
                         : (long) decimal(connectTimeout, 0)),
-                profile);
+                profile,
+                targets,
+                scenario(values.remove("scenario")),
+                integer(values.remove("rounds"), 1));
         values.remove("url");
         values.remove("out");
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + values.keySet());
         }
         return options;
+    }
+
+    private static List<Target> targets(String value) {
+        if (value == null) {
+            return List.of(Target.ROOMKEEPER);
+        }
+        return switch (value.trim()) {
+            case "roomkeeper" -> List.of(Target.ROOMKEEPER);
+            case "node" -> List.of(Target.NODE);
+            case "both" -> List.of(Target.ROOMKEEPER, Target.NODE);
+            default -> throw new IllegalArgumentException("--target must be roomkeeper, node or both, not " + value);
+        };
+    }
+
+    private static Scenario scenario(String value) {
+        if (value == null) {
+            return Scenario.SEPARATE;
+        }
+        return switch (value.trim()) {
+            case "separate" -> Scenario.SEPARATE;
+            case "combined" -> Scenario.COMBINED;
+            default -> throw new IllegalArgumentException("--scenario must be separate or combined, not " + value);
+        };
     }
 
     private static boolean isLoopback(URI uri) {

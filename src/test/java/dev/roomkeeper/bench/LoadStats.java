@@ -1,6 +1,7 @@
 package dev.roomkeeper.bench;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +33,8 @@ final class LoadStats {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+    /** sessions announced as ended with reason {@code expired}: every session of the harness heartbeats */
+    private final Set<String> expiredSessions = ConcurrentHashMap.newKeySet();
     /** session id of a cycling join → when it was sent and by whom */
     private final Map<String, JoinStamp> joinStamps = new ConcurrentHashMap<>();
 
@@ -53,6 +56,16 @@ final class LoadStats {
         if (stamp != null && stamp.joiner() != receiver) {
             joinDelivery.recordNanos(receivedAt - stamp.sentAt());
         }
+    }
+
+    /** A presence.leave event said that {@code sessionId} ended because its heartbeats stopped. */
+    void expiredSeen(String sessionId) {
+        expiredSessions.add(sessionId == null ? "?" : sessionId);
+    }
+
+    /** Distinct sessions announced as expired so far. */
+    int expiredSessions() {
+        return expiredSessions.size();
     }
 
     /** Drops the stamps of a finished phase; events for them arriving later are not measured. */

@@ -22,12 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -57,6 +60,8 @@ public final class PresenceLoad {
     private static final double MIB = 1024.0 * 1024;
 
     private final LoadOptions options;
+    private final Target target;
+    private final int round;
     private final LoadStats stats = new LoadStats();
     private final String runId = Long.toString(System.currentTimeMillis() % 2_176_782_336L, 36);
     private final String stamp = LocalDateTime.now().format(STAMP);
@@ -66,15 +71,18 @@ public final class PresenceLoad {
     private BenchSocket[] sockets;
     private String[] slugs;
     private PayaraNode node;
+    private ReferenceServer reference;
     private URI base;
     private ServerProbe probe;
     private volatile String phase = "setup";
-    private volatile Latency watched;
+    private volatile List<Latency> watched = List.of();
     private volatile boolean finished;
     private volatile long connectStartedAt;
 
-    private PresenceLoad(LoadOptions options) {
+    private PresenceLoad(LoadOptions options, Target target, int round) {
         this.options = options;
+        this.target = target;
+        this.round = round;
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,24 +96,41 @@ public final class PresenceLoad {
             }
             return;
         }
-        new PresenceLoad(options).run();
+        String stamp = LocalDateTime.now().format(STAMP);
+        List<RunResult> results = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (Target target : options.targets()) {
+                if (options.compares()) {
+                    say("round " + round + " of " + options.rounds() + ": " + target.title());
+                }
+                results.add(new PresenceLoad(options, target, round).run());
+            }
+        }
+        if (options.compares()) {
+            String table = Comparison.render(results, options, String.join(" ", args), stamp);
+            System.out.println(table);
+            Path file = options.out().resolve("compare-" + stamp + ".md");
+            Files.writeString(file, table);
+            say("comparison written to " + file);
+        }
     }
 
     /** An upper bound on the whole run: server boot, setup, connecting, warm-up, both phases, closing. */
     private Duration runBound() {
-        long seconds = (options.startServer() ? 300 : 0) + 120 + options.connectTimeout().toSeconds()
+        long seconds = (options.startServer() || target == Target.NODE ? 300 : 0) + 120 + options.connectTimeout().toSeconds()
                 + options.warmup().toSeconds() + 2 * (options.duration().toSeconds() + 20) + 120;
         return Duration.ofSeconds(seconds);
     }
 
-    private void run() throws IOException, InterruptedException {
+    private RunResult run() throws IOException, InterruptedException {
         Files.createDirectories(options.out());
         Duration bound = runBound();
         startWatchdog(bound);
         double loadBefore = ServerProbe.loadAverage();
         String secret = startOrAttach();
         say("run " + runId + ": " + options.connections() + " connections in " + options.rooms() + " rooms of "
-                + options.roomSize() + " against " + base + " (bounded to " + bound.toMinutes() + " min)");
+                + options.roomSize() + " against " + target.title() + " at " + base + ", scenario "
+                + options.scenario().name().toLowerCase(Locale.ROOT) + " (bounded to " + bound.toMinutes() + " min)");
         ServerProbe.Sample idle = probe.sample();
         createRooms(secret);
         prepareSockets(secret);
@@ -123,12 +148,19 @@ public final class PresenceLoad {
             summary.connected = probe.sample();
             classHistogram();
             warmUp();
-            if (options.joinRate() > 0) {
-                summary.join = measure("join", options.joinRate(), stats.joinDelivery, this::cycleOne, true);
+            if (options.scenario() == Scenario.COMBINED) {
+                List<PhaseResult> both = measureCombined();
+                summary.join = both.get(0);
+                summary.fanout = both.get(1);
                 stats.forgetJoins();
-            }
-            if (options.fanoutRate() > 0) {
-                summary.fanout = measure("fan-out", options.fanoutRate(), stats.fanout, this::publishOne, false);
+            } else {
+                if (options.joinRate() > 0) {
+                    summary.join = measure("join", options.joinRate(), stats.joinDelivery, this::cycleOne, true);
+                    stats.forgetJoins();
+                }
+                if (options.fanoutRate() > 0) {
+                    summary.fanout = measure("fan-out", options.fanoutRate(), stats.fanout, this::publishOne, false);
+                }
             }
             phase = "done";
             summary.last = probe.sample();
@@ -143,12 +175,25 @@ public final class PresenceLoad {
         summary.loadAfter = ServerProbe.loadAverage();
         String text = summary.render();
         System.out.println(text);
-        Path file = options.out().resolve("presence-" + stamp + ".txt");
+        Path file = options.out().resolve((target == Target.NODE ? "presence-node-" : "presence-") + stamp + ".txt");
         Files.writeString(file, text);
         say("summary written to " + file);
+        return summary.result(file);
     }
 
     private String startOrAttach() {
+        if (target == Target.NODE) {
+            Path log = options.out().toAbsolutePath().resolve("reference-server-" + stamp + ".log");
+            say("starting the Node ws reference server in " + ReferenceServer.DIR + " (log: " + log + ")");
+            long begin = System.nanoTime();
+            reference = ReferenceServer.start(options.addresses(), log);
+            base = reference.base();
+            probe = new ServerProbe(base, reference.pid());
+            say(String.format(Locale.ROOT, "reference server pid %d (%s) ready after %.1f s", reference.pid(),
+                    reference.versions(), (System.nanoTime() - begin) / 1e9));
+            // it checks no token: any secret signs them
+            return randomSecret();
+        }
         if (!options.startServer()) {
             base = options.server();
             probe = new ServerProbe(base, options.serverPid());
@@ -213,6 +258,14 @@ public final class PresenceLoad {
     }
 
     private void createRooms(String secret) {
+        if (target == Target.NODE) {
+            // the reference server makes a room when the first socket joins it
+            slugs = new String[options.rooms()];
+            for (int r = 0; r < slugs.length; r++) {
+                slugs[r] = "bench-" + runId + "-" + r;
+            }
+            return;
+        }
         String admin = TestTokens.forUser("bench-admin").name("Bench admin").admin()
                 .expiresIn(Duration.ofHours(1)).hs256(secret);
         Api api = new Api(base, admin);
@@ -409,6 +462,12 @@ public final class PresenceLoad {
             return;
         }
         phase = "warm-up";
+        if (options.scenario() == Scenario.COMBINED) {
+            driveTogether(options.warmup());
+            pause(DRAIN);
+            stats.forgetJoins();
+            return;
+        }
         Duration half = options.warmup().dividedBy(2);
         if (options.joinRate() > 0) {
             drive(options.joinRate(), half, this::cycleOne);
@@ -424,7 +483,10 @@ public final class PresenceLoad {
     private int[] order;
     private int cursor;
     private long publishCount;
-    private long expectedDeliveries;
+    /** Deliveries of presence.join events the ready peers should get; written by the thread driving joins. */
+    private long expectedJoinDeliveries;
+    /** Deliveries of messages the ready members should get; written by the thread driving publishes. */
+    private long expectedFanoutDeliveries;
 
     /** Leave and join again on the next ready socket that is not mid-cycle. */
     private boolean cycleOne() {
@@ -443,7 +505,7 @@ public final class PresenceLoad {
         for (int tries = 0; tries < 64; tries++) {
             int i = order[cursor++ % order.length];
             if (sockets[i].cycle()) {
-                expectedDeliveries += readyInRoom(sockets[i].roomIndex()) - 1;
+                expectedJoinDeliveries += readyInRoom(sockets[i].roomIndex()) - 1;
                 return true;
             }
         }
@@ -459,7 +521,7 @@ public final class PresenceLoad {
         for (int m = 0; m < options.roomSize(); m++) {
             int i = member(room, (first + m) % options.roomSize());
             if (i >= 0 && sockets[i].publish()) {
-                expectedDeliveries += readyInRoom(room);
+                expectedFanoutDeliveries += readyInRoom(room);
                 return true;
             }
         }
@@ -480,10 +542,11 @@ public final class PresenceLoad {
     private PhaseResult measure(String name, double rate, Latency latency, BooleanSupplier action, boolean join) {
         phase = name;
         say("phase " + name + ": " + rate + "/s for " + options.duration().toSeconds() + " s");
-        expectedDeliveries = 0;
+        expectedJoinDeliveries = 0;
+        expectedFanoutDeliveries = 0;
         latency.restart();
         stats.joinAck.restart();
-        watched = latency;
+        watched = List.of(latency);
         double selfBefore = ServerProbe.cpuSeconds(selfPid);
         ServerProbe.Sample before = probe.sample();
         startProfile(name);
@@ -491,12 +554,76 @@ public final class PresenceLoad {
         Drive drive = drive(rate, options.duration(), action);
         long heartbeats = stats.heartbeats.sum() - heartbeatsBefore;
         pause(DRAIN);
-        watched = null;
+        watched = List.of();
         double selfAfter = ServerProbe.cpuSeconds(selfPid);
         ServerProbe.Sample after = probe.sample();
         stopProfile(name);
         return new PhaseResult(name, rate, drive, latency.total(), join ? stats.joinAck.total() : null,
-                expectedDeliveries, before, after, selfAfter - selfBefore, heartbeats);
+                join ? expectedJoinDeliveries : expectedFanoutDeliveries, before, after, selfAfter - selfBefore, heartbeats);
+    }
+
+    /**
+     * The combined scenario: leave+joins at the join rate and publishes at the fan-out rate, at the same
+     * time, in one measured window. Both results share the window's server and harness CPU readings.
+     *
+     * @return the joins' result, then the publishes'
+     */
+    private List<PhaseResult> measureCombined() {
+        String name = "combined";
+        phase = name;
+        say("phase " + name + ": " + options.joinRate() + " leave+joins/s and " + options.fanoutRate() + " publishes/s for "
+                + options.duration().toSeconds() + " s");
+        expectedJoinDeliveries = 0;
+        expectedFanoutDeliveries = 0;
+        stats.joinDelivery.restart();
+        stats.fanout.restart();
+        stats.joinAck.restart();
+        watched = List.of(stats.fanout, stats.joinDelivery);
+        double selfBefore = ServerProbe.cpuSeconds(selfPid);
+        ServerProbe.Sample before = probe.sample();
+        startProfile(name);
+        long heartbeatsBefore = stats.heartbeats.sum();
+        Drive[] drives = driveTogether(options.duration());
+        long heartbeats = stats.heartbeats.sum() - heartbeatsBefore;
+        pause(DRAIN);
+        watched = List.of();
+        double selfAfter = ServerProbe.cpuSeconds(selfPid);
+        ServerProbe.Sample after = probe.sample();
+        stopProfile(name);
+        double self = selfAfter - selfBefore;
+        return List.of(
+                new PhaseResult("combined (joins)", options.joinRate(), drives[0], stats.joinDelivery.total(),
+                        stats.joinAck.total(), expectedJoinDeliveries, before, after, self, heartbeats),
+                new PhaseResult("combined (publishes)", options.fanoutRate(), drives[1], stats.fanout.total(), null,
+                        expectedFanoutDeliveries, before, after, self, heartbeats));
+    }
+
+    /**
+     * Joins on a thread of their own and publishes on this one, both for {@code length}; each action's
+     * state (the join order, the publish counter, its expected deliveries) is only touched by its thread.
+     *
+     * @return the joins' drive, then the publishes'
+     */
+    private Drive[] driveTogether(Duration length) {
+        CompletableFuture<Drive> joins = new CompletableFuture<>();
+        Thread joiner = daemon("bench-joins").newThread(() -> {
+            try {
+                joins.complete(drive(options.joinRate(), length, this::cycleOne));
+            } catch (RuntimeException e) {
+                joins.completeExceptionally(e);
+            }
+        });
+        joiner.start();
+        Drive publishes = drive(options.fanoutRate(), length, this::publishOne);
+        try {
+            // drive() never runs past its length plus ten seconds
+            return new Drive[] {joins.get(length.toSeconds() + 20, TimeUnit.SECONDS), publishes};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while driving joins", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("driving joins failed", e);
+        }
     }
 
     /** With --profile: a JFR recording of the server for the phase, in the output directory. */
@@ -526,7 +653,11 @@ public final class PresenceLoad {
         }
     }
 
+    /** Roomkeeper's JVM, for jcmd; null for the reference server. */
     private Long serverPid() {
+        if (target != Target.ROOMKEEPER) {
+            return null;
+        }
         return node != null ? Long.valueOf(node.pid()) : options.serverPid();
     }
 
@@ -582,10 +713,13 @@ public final class PresenceLoad {
     private void sampleAndReport() {
         try {
             ServerProbe.Sample s = probe.sample();
-            Latency current = watched;
+            List<Latency> current = watched;
             String latency = "";
-            if (current != null) {
-                latency = " | last " + SAMPLE_EVERY.toSeconds() + " s: " + Latency.describe(current.interval());
+            if (current.size() == 1) {
+                latency = " | last " + SAMPLE_EVERY.toSeconds() + " s: " + Latency.describe(current.get(0).interval());
+            } else if (current.size() == 2) {
+                latency = " | last " + SAMPLE_EVERY.toSeconds() + " s: publish " + Latency.describe(current.get(0).interval())
+                        + "; join " + Latency.describe(current.get(1).interval());
             }
             String line = String.format(Locale.ROOT, "[%s] ready %d, heartbeats %d, joins %d, publishes %d, frames in %d, "
                             + "errors %d, closes %d | server heap %s / %s MiB, rss %s MiB, sockets %d%s",
@@ -605,17 +739,15 @@ public final class PresenceLoad {
     private void shutDown() {
         phase = "closing";
         if (sockets == null) {
-            if (node != null) {
-                node.close();
-            }
+            stopServer();
             return;
         }
-        if (node != null) {
+        if (node != null || reference != null) {
             // the server goes first: 15,000 clean closes would only make it broadcast leaves to no one
             for (BenchSocket socket : sockets) {
                 socket.closing();
             }
-            node.close();
+            stopServer();
             for (BenchSocket socket : sockets) {
                 socket.abort();
             }
@@ -630,6 +762,16 @@ public final class PresenceLoad {
         pause(Duration.ofSeconds(5));
         for (BenchSocket socket : sockets) {
             socket.abort();
+        }
+    }
+
+    /** Stops the server this run started, if any. */
+    private void stopServer() {
+        if (node != null) {
+            node.close();
+        }
+        if (reference != null) {
+            reference.close();
         }
     }
 
@@ -648,9 +790,7 @@ public final class PresenceLoad {
                         socket.abort();
                     }
                 }
-                if (node != null) {
-                    node.close();
-                }
+                stopServer();
                 System.exit(2);
             }
         });
@@ -683,7 +823,7 @@ public final class PresenceLoad {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line);
     }
 
@@ -734,11 +874,18 @@ public final class PresenceLoad {
 
         String render() {
             StringBuilder out = new StringBuilder();
-            line(out, "Roomkeeper presence load, run %s at %s", runId, stamp);
+            if (target == Target.NODE) {
+                line(out, "Node ws reference server presence load, run %s at %s (round %d)", runId, stamp, round);
+            } else {
+                line(out, "Roomkeeper presence load, run %s at %s", runId, stamp);
+            }
             line(out, "machine: %d cores, %.1f GiB memory, %s %s, load average %.2f before, %.2f after",
                     Runtime.getRuntime().availableProcessors(), memTotalKb() / 1024.0 / 1024.0,
                     System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), loadBefore, loadAfter);
-            if (node != null) {
+            if (reference != null) {
+                line(out, "server: the Node ws reference server (%s, %s), started by the harness, pid %d",
+                        ReferenceServer.DIR, reference.versions(), reference.pid());
+            } else if (node != null) {
                 line(out, "server: started by the harness, pid %d, JVM options %s, Payara pre-boot commands %s", node.pid(),
                         String.join(" ", node.jvmOptions()), PayaraNode.PRE_BOOT_COMMANDS);
             } else {
@@ -775,6 +922,8 @@ public final class PresenceLoad {
                     stats.errors().isEmpty() ? "none" : stats.errors(), stats.closes().isEmpty() ? "none" : stats.closes(),
                     stats.connectFailures.sum(), stats.sendFailures.sum());
             line(out, "events received by type: %s", stats.events());
+            line(out, "sessions that expired while heartbeating: %d (presence.leave with reason expired), "
+                    + "presence-expired errors %d", stats.expiredSessions(), stats.errors().getOrDefault("presence-expired", 0L));
             out.append('\n');
             long maxHeap = -1;
             long maxRss = -1;
@@ -790,7 +939,9 @@ public final class PresenceLoad {
                 line(out, "server RSS: idle %s, after connecting %s, at the end %s, highest sampled %s, peak (VmHWM) %s MiB",
                         kbToMib(idle.rssKb()), kbToMib(connected.rssKb()), kbToMib(last.rssKb()), kbToMib(maxRss),
                         kbToMib(last.peakRssKb()));
-                line(out, "server GC: %d collections, %.2f s in total since boot", last.gcCount(), last.gcSeconds());
+                if (target == Target.ROOMKEEPER) {
+                    line(out, "server GC: %d collections, %.2f s in total since boot", last.gcCount(), last.gcSeconds());
+                }
             }
             line(out, "harness: RSS %s MiB, heap used %.0f MiB", kbToMib(ServerProbe.statusKb(selfPid, "VmRSS:").orElse(-1)),
                     (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / MIB);
@@ -803,6 +954,52 @@ public final class PresenceLoad {
             return out.toString();
         }
 
+        /** What the side-by-side table needs of this run. */
+        RunResult result(Path file) {
+            long maxHeap = -1;
+            long maxRss = -1;
+            synchronized (samples) {
+                for (ServerProbe.Sample s : samples) {
+                    maxHeap = Math.max(maxHeap, s.heapUsed());
+                    maxRss = Math.max(maxRss, s.rssKb());
+                }
+            }
+            if (last != null) {
+                maxHeap = Math.max(maxHeap, last.heapUsed());
+                maxRss = Math.max(maxRss, last.rssKb());
+            }
+            List<RunResult.Window> windows = new ArrayList<>();
+            if (options.scenario() == Scenario.COMBINED && join != null && fanout != null) {
+                windows.add(window("combined", fanout, join));
+            } else {
+                if (join != null) {
+                    windows.add(window("join phase", null, join));
+                }
+                if (fanout != null) {
+                    windows.add(window("fan-out phase", fanout, null));
+                }
+            }
+            return new RunResult(target, round, options.connections(), connect == null ? 0 : connect.ready(), windows,
+                    maxHeap, maxRss, last == null ? -1 : last.peakRssKb(), stats.expiredSessions(),
+                    stats.errors().getOrDefault("presence-expired", 0L), total(stats.errors()), total(stats.closes()),
+                    loadBefore, loadAfter, file);
+        }
+
+        /** One measured window from its publishes' and joins' results (either may be null, not both). */
+        private RunResult.Window window(String name, PhaseResult publishes, PhaseResult joins) {
+            PhaseResult any = publishes != null ? publishes : joins;
+            double seconds = Math.max(publishes == null ? 0 : publishes.drive().seconds(),
+                    joins == null ? 0 : joins.drive().seconds());
+            double serverCpu = any.after().cpuSeconds() < 0 || any.before().cpuSeconds() < 0 ? -1
+                    : any.after().cpuSeconds() - any.before().cpuSeconds();
+            return new RunResult.Window(name, publishes == null ? 0 : publishes.drive().sent(),
+                    publishes == null ? null : publishes.latency(), publishes == null ? 0 : publishes.expected(),
+                    joins == null ? 0 : joins.drive().sent(), joins == null ? null : joins.latency(),
+                    joins == null ? 0 : joins.expected(),
+                    seconds, (any.after().cpuReadAt() - any.before().cpuReadAt()) / 1e9, serverCpu, any.selfCpu(),
+                    any.heartbeats());
+        }
+
         private void phase(StringBuilder out, PhaseResult p, String what, String unit) {
             line(out, "%s phase: %d sent in %.1f s (%.1f/s of %.0f/s asked; %d skipped, schedule lag max %.1f ms)",
                     p.name(), p.drive().sent(), p.drive().seconds(), p.drive().sent() / p.drive().seconds(), p.rate(),
@@ -813,7 +1010,8 @@ public final class PresenceLoad {
             boolean gcKnown = p.after().gcCount() >= 0 && p.before().gcCount() >= 0;
             line(out, "  CPU over the phase (of %d cores = %d%%): server %.0f%%, harness %.0f%%; server GC %s",
                     Runtime.getRuntime().availableProcessors(), 100 * Runtime.getRuntime().availableProcessors(),
-                    p.serverCpuPercent(), p.selfCpuPercent(), !gcKnown ? "not read (metrics did not answer)"
+                    p.serverCpuPercent(), p.selfCpuPercent(), target == Target.NODE ? "— (no JVM)"
+                            : !gcKnown ? "not read (metrics did not answer)"
                             : String.format(Locale.ROOT, "+%d collections, +%.2f s", p.after().gcCount() - p.before().gcCount(),
                             p.after().gcSeconds() - p.before().gcSeconds()));
         }
