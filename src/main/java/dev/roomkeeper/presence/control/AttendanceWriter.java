@@ -13,8 +13,10 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -68,28 +70,37 @@ public class AttendanceWriter {
     }
 
     /** Which of the sessions the batch inserts are recorded already, in one query. */
+    /**
+     * The sessions of the batch's inserts that are already recorded: one query per room, by room and session id
+     * (the index {@code ix_attendance_room_session}), the join time compared here. A single query with three
+     * IN lists let H2 scan every row of the rooms and compare each join time with the list: a cost growing with
+     * the table, once a second.
+     */
     private Set<AttendanceChange.Key> recordedSessions(List<Step> steps) {
-        Set<String> rooms = new HashSet<>();
-        Set<String> sessions = new HashSet<>();
-        Set<Instant> joined = new HashSet<>();
+        Map<String, Set<AttendanceChange.Key>> wanted = new HashMap<>();
         for (Step step : steps) {
             if (step instanceof Insert insert) {
-                rooms.add(insert.record().roomId());
-                sessions.add(insert.record().sessionId());
-                joined.add(insert.record().joinedAt());
+                AttendanceChange.Key key = insert.record().key();
+                wanted.computeIfAbsent(key.roomId(), room -> new HashSet<>()).add(key);
             }
         }
         Set<AttendanceChange.Key> recorded = new HashSet<>();
-        if (rooms.isEmpty()) {
-            return recorded;
-        }
-        em.createQuery("select a.roomId, a.sessionId, a.joinedAt from AttendanceRecord a where a.roomId in :rooms"
-                        + " and a.sessionId in :sessions and a.joinedAt in :joined", Object[].class)
-                .setParameter("rooms", rooms)
-                .setParameter("sessions", sessions)
-                .setParameter("joined", joined)
-                .getResultList()
-                .forEach(row -> recorded.add(new AttendanceChange.Key((String) row[0], (String) row[1], (Instant) row[2])));
+        wanted.forEach((room, keys) -> {
+            Set<String> sessions = new HashSet<>();
+            keys.forEach(key -> sessions.add(key.sessionId()));
+            em.createQuery("select a.sessionId, a.joinedAt from AttendanceRecord a where a.roomId = :room"
+                            + " and a.sessionId in :sessions", Object[].class)
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .setParameter("room", room)
+                    .setParameter("sessions", sessions)
+                    .getResultList()
+                    .forEach(row -> {
+                        AttendanceChange.Key key = new AttendanceChange.Key(room, (String) row[0], (Instant) row[1]);
+                        if (keys.contains(key)) {
+                            recorded.add(key);
+                        }
+                    });
+        });
         return recorded;
     }
 }

@@ -107,6 +107,15 @@ class AttendanceWriterTest {
     }
 
     @Test
+    void aRetriedStartIsSkippedWhileANewSessionWithTheSameIdIsRecorded() {
+        write(start("a", 0));
+
+        write(start("a", 0), start("a", 20), start("b", 0));
+
+        assertEquals(List.of("a 0..", "a 20..", "b 0.."), rows());
+    }
+
+    @Test
     void millisecondJoinTimesMatchExactlyWhenClosing() {
         Instant joined = T.plusMillis(1234);
         write(new AttendanceChange(ROOM, "bob", "ms", joined, null, null));
