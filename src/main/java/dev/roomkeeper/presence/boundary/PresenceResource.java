@@ -16,6 +16,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -159,7 +160,10 @@ public class PresenceResource {
         String trimmed = body.strip();
         if (trimmed.startsWith("{")) {
             try {
-                JsonObject json = JSON.createReader(new StringReader(trimmed)).readObject();
+                JsonObject json;
+                try (JsonReader reader = JSON.createReader(new StringReader(trimmed))) {
+                    json = reader.readObject();
+                }
                 JsonValue value = json.get("sessionToken");
                 return value != null && value.getValueType() == JsonValue.ValueType.STRING ? json.getString("sessionToken") : null;
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 
@@ -80,6 +81,10 @@ final class PresenceView {
     }
 
     private static JsonObject meta(String json) {
-        return JSON.createReader(new StringReader(json)).readObject();
+        // closed, so that the reader's 8 KB char buffer goes back to the provider's pool: unclosed, every
+        // session of every snapshot allocated one (a third of the server's allocation under joins)
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
     }
 }

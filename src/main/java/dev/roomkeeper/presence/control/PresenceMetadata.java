@@ -7,6 +7,7 @@ import dev.roomkeeper.auth.entity.Role;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -123,7 +124,10 @@ public final class PresenceMetadata {
 
     /** The same metadata with another role; an observer's speaking and recording flags are cleared. */
     public static String withRole(String metaJson, Role role) {
-        JsonObject meta = JSON.createReader(new java.io.StringReader(metaJson)).readObject();
+        JsonObject meta;
+        try (JsonReader reader = JSON.createReader(new java.io.StringReader(metaJson))) {
+            meta = reader.readObject();
+        }
         JsonObjectBuilder out = JSON.createObjectBuilder(meta).add("role", role.wireName());
         if (role == Role.OBSERVER) {
             out.add("isSpeaking", false).add("isRecording", false);

@@ -25,7 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -118,6 +120,19 @@ public class RoomAccess {
     private final Map<String, Loaded<Optional<RoomResponse>>> roomsByRef = new ConcurrentHashMap<>();
     private final Map<String, Loaded<Optional<Map<String, Role>>>> rolesByRoom = new ConcurrentHashMap<>();
     private final Map<MemberKey, Loaded<Optional<Role>>> rolesByMember = new ConcurrentHashMap<>();
+    /**
+     * The refreshes going on, per cache and key: lookups of an entry that is being refreshed wait for that refresh
+     * instead of submitting their own (each submission to the managed executor captures the caller's context, a
+     * scan of the application's class loader: under load, every frame that found the entry expired did).
+     */
+    private final Map<Map<?, ?>, Map<Object, CompletableFuture<?>>> refreshing = new IdentityHashMap<>();
+
+    {
+        // by identity: the caches are equal while empty; filled here, only read afterwards
+        for (Map<?, ?> cache : List.of(roomsByRef, rolesByRoom, rolesByMember)) {
+            refreshing.put(cache, new ConcurrentHashMap<>());
+        }
+    }
     /** Counts invalidations, so that a lookup that raced one does not cache what it read before it. */
     private final AtomicLong invalidations = new AtomicLong();
     private Meters.Counter hits;
@@ -314,20 +329,38 @@ public class RoomAccess {
                 throw e;
             }
         }
-        return refresh(entry, loadAndStore);
+        return refresh(refreshing.get(cache), key, entry, loadAndStore);
     }
 
     /**
      * Refreshes an expired entry on the refresher, waiting at most {@link #REFRESH_WAIT}: past that, or when the
      * database is unavailable, the entry is answered as it is, and a refresh still going on stores what it reads.
      */
-    private <V> V refresh(Loaded<V> entry, Supplier<V> loadAndStore) {
-        CompletableFuture<V> refresh;
-        try {
-            refresh = CompletableFuture.supplyAsync(loadAndStore, refresher);
-        } catch (RejectedExecutionException e) {
-            stale.inc();
-            return entry.value();
+    @SuppressWarnings("unchecked")
+    private <V> V refresh(Map<Object, CompletableFuture<?>> pending, Object key, Loaded<V> entry,
+                          Supplier<V> loadAndStore) {
+        CompletableFuture<V> refresh = (CompletableFuture<V>) pending.get(key);
+        if (refresh == null) {
+            CompletableFuture<V> mine = new CompletableFuture<>();
+            refresh = (CompletableFuture<V>) pending.putIfAbsent(key, mine);
+            if (refresh == null) {
+                refresh = mine;
+                try {
+                    refresher.execute(() -> {
+                        try {
+                            mine.complete(loadAndStore.get());
+                        } catch (Throwable e) {
+                            mine.completeExceptionally(e);
+                        } finally {
+                            pending.remove(key, mine);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    pending.remove(key, mine);
+                    stale.inc();
+                    return entry.value();
+                }
+            }
         }
         try {
             return refresh.get(REFRESH_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -549,6 +550,44 @@ class RoomAccessTest {
             } finally {
                 frozen.countDown();
                 refresher.shutdownNow();
+            }
+        }
+
+        @Test
+        void lookupsOfAnEntryBeingRefreshedWaitForThatRefreshInsteadOfStartingTheirOwn() throws Exception {
+            roles.put("bob", Role.PARTICIPANT);
+            access.resolve("daily", user(Map.of()));
+            tick(Duration.ofSeconds(6));
+            CountDownLatch frozen = new CountDownLatch(1);
+            duringRoleLookup = () -> {
+                try {
+                    frozen.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            AtomicInteger submitted = new AtomicInteger();
+            ExecutorService pool = Executors.newCachedThreadPool();
+            access.refresher = task -> {
+                submitted.incrementAndGet();
+                pool.execute(task);
+            };
+            try {
+                roles.put("bob", Role.HOST);
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(Role.PARTICIPANT, access.resolve("daily", user(Map.of())).role(), "answered from memory");
+                }
+
+                assertEquals(2, submitted.get(), "one refresh of the room and one of its members, for three lookups");
+                assertEquals(2, memberLoads.get(ID));
+                duringRoleLookup = () -> { };
+                frozen.countDown();
+                Awaitility.await("the refresh stored").atMost(Duration.ofSeconds(10))
+                        .until(() -> access.resolve("daily", user(Map.of())).role() == Role.HOST);
+                assertEquals(2, submitted.get(), "nothing expired since");
+            } finally {
+                frozen.countDown();
+                pool.shutdownNow();
             }
         }
 
