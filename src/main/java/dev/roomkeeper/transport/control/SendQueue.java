@@ -1,6 +1,8 @@
 package dev.roomkeeper.transport.control;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,6 +46,19 @@ final class SendQueue<T> {
     interface Transmit<T> {
         void send(T item, Consumer<Throwable> done);
     }
+
+    /**
+     * A transmit that can also write several waiting items at once, in order, as one write ({@code done} once for
+     * all of them): a socket that fell behind catches up with one write per batch instead of one per frame.
+     */
+    interface BatchTransmit<T> extends Transmit<T> {
+        void sendAll(List<T> items, Consumer<Throwable> done);
+    }
+
+    /** At most this many items go in one batch… */
+    static final int MAX_BATCH_ITEMS = 64;
+    /** …and at most about this many bytes (by {@code bytes}; a first item of any size always goes). */
+    static final long MAX_BATCH_BYTES = 64 * 1024;
 
     private final int limit;
     private final ToLongFunction<T> bytes;
@@ -144,6 +159,30 @@ final class SendQueue<T> {
         budget.release(queuedBytes, bytes.applyAsLong(item));
     }
 
+    /** {@code first} and the items waiting behind it, up to a batch's bounds; null when nothing waits. */
+    private List<T> batchAfter(T first) {
+        if (queue.peek() == null) {
+            return null;
+        }
+        List<T> batch = new ArrayList<>();
+        batch.add(first);
+        long size = bytes.applyAsLong(first);
+        while (batch.size() < MAX_BATCH_ITEMS && size < MAX_BATCH_BYTES) {
+            T more = queue.peek();
+            if (more == null || size + bytes.applyAsLong(more) > MAX_BATCH_BYTES) {
+                break;
+            }
+            more = queue.poll(); // the same, unless a clear() took it meanwhile
+            if (more == null) {
+                break;
+            }
+            dequeued(more);
+            batch.add(more);
+            size += bytes.applyAsLong(more);
+        }
+        return batch.size() == 1 ? null : batch;
+    }
+
     private void drain() {
         while (true) {
             if (!sending.compareAndSet(false, true)) {
@@ -158,23 +197,29 @@ final class SendQueue<T> {
                 continue;
             }
             dequeued(next);
+            List<T> batch = transmit instanceof BatchTransmit<T> ? batchAfter(next) : null;
             // 0: in flight, caller still here; 1: caller returned; 2: completed
             AtomicInteger handoff = new AtomicInteger();
-            try {
-                transmit.send(next, failure -> {
-                    try {
-                        if (failure != null) {
-                            fail(failure);
-                        }
-                    } finally {
-                        // whatever the failure handling did, the flag is cleared: left set, it would stop this
-                        // queue for good, silently
-                        sending.set(false);
-                        if (handoff.getAndSet(2) == 1) {
-                            drain();
-                        }
+            Consumer<Throwable> done = failure -> {
+                try {
+                    if (failure != null) {
+                        fail(failure);
                     }
-                });
+                } finally {
+                    // whatever the failure handling did, the flag is cleared: left set, it would stop this
+                    // queue for good, silently
+                    sending.set(false);
+                    if (handoff.getAndSet(2) == 1) {
+                        drain();
+                    }
+                }
+            };
+            try {
+                if (batch != null) {
+                    ((BatchTransmit<T>) transmit).sendAll(batch, done);
+                } else {
+                    transmit.send(next, done);
+                }
             } catch (Throwable e) {
                 // anything, an Error too (Tyrus throws one for text it cannot encode): the failure closes the
                 // socket instead of the flag stopping the queue

@@ -13,9 +13,11 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -64,9 +66,35 @@ public final class SocketConnection implements EventSink {
         // about one byte per character (compact strings): frames are mostly ASCII JSON
         SendQueue.Transmit<Object> transmit = raw == null
                 ? (item, done) -> sendText(session, text(item), result -> done.accept(result.isOK() ? null : failureOf(result)))
-                : (item, done) -> raw.send(ByteBuffer.wrap(item instanceof OutboundEvent event
-                        ? event.wire(WebSocketFraming::text) : WebSocketFraming.text((String) item)), done);
+                : new RawTransmit(raw);
         this.sends = new SendQueue<>(queueLimit, item -> text(item).length(), budget, transmit, this::failed);
+    }
+
+    /** Writes framed bytes: one frame, or the frames waiting for a socket that fell behind in one write. */
+    private record RawTransmit(TyrusRawFrames raw) implements SendQueue.BatchTransmit<Object> {
+        @Override
+        public void send(Object item, Consumer<Throwable> done) {
+            raw.send(ByteBuffer.wrap(wire(item)), done);
+        }
+
+        @Override
+        public void sendAll(List<Object> items, Consumer<Throwable> done) {
+            byte[][] frames = new byte[items.size()][];
+            int length = 0;
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = wire(items.get(i));
+                length += frames[i].length;
+            }
+            ByteBuffer all = ByteBuffer.allocate(length);
+            for (byte[] frame : frames) {
+                all.put(frame);
+            }
+            raw.send(all.flip(), done);
+        }
+
+        private static byte[] wire(Object item) {
+            return item instanceof OutboundEvent event ? event.wire(WebSocketFraming::text) : WebSocketFraming.text((String) item);
+        }
     }
 
     private static String text(Object item) {

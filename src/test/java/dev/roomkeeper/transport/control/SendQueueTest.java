@@ -185,4 +185,78 @@ class SendQueueTest {
         assertEquals(0, budget.used());
         assertEquals(0, queue.size());
     }
+
+    /** A batching transmit whose sends complete when the test says so; records what each write held. */
+    private static final class Batches implements SendQueue.BatchTransmit<String> {
+        final List<List<String>> writes = new ArrayList<>();
+        final Deque<Consumer<Throwable>> inFlight = new ArrayDeque<>();
+
+        @Override
+        public void send(String item, Consumer<Throwable> done) {
+            sendAll(List.of(item), done);
+        }
+
+        @Override
+        public void sendAll(List<String> items, Consumer<Throwable> done) {
+            assertTrue(inFlight.isEmpty(), "one write in flight at a time");
+            writes.add(List.copyOf(items));
+            inFlight.add(done);
+        }
+
+        void completeAll() {
+            while (!inFlight.isEmpty()) {
+                inFlight.poll().accept(null);
+            }
+        }
+    }
+
+    @Test
+    void itemsWaitingBehindAWriteGoOutTogetherInOrderInTheNextOne() {
+        Batches transmit = new Batches();
+        SendQueue<String> queue = new SendQueue<>(100, String::length, SendBudget.UNLIMITED, transmit, failure -> { });
+        for (String item : List.of("a", "b", "c", "d")) {
+            assertTrue(queue.offer(item));
+        }
+
+        transmit.completeAll();
+
+        assertEquals(List.of(List.of("a"), List.of("b", "c", "d")), transmit.writes);
+        assertEquals(0, queue.size());
+        assertEquals(0, queue.bytes(), "the batch's bytes were released");
+    }
+
+    @Test
+    void aBatchStopsAtItsItemAndByteBoundsAndTheRestFollows() {
+        Batches transmit = new Batches();
+        SendQueue<String> queue = new SendQueue<>(1_000, String::length, SendBudget.UNLIMITED, transmit, failure -> { });
+        queue.offer("first");
+        for (int i = 0; i < SendQueue.MAX_BATCH_ITEMS + 5; i++) {
+            queue.offer("x");
+        }
+        String big = "y".repeat((int) SendQueue.MAX_BATCH_BYTES - 2);
+        queue.offer(big);
+
+        transmit.completeAll();
+
+        assertEquals(List.of(1, SendQueue.MAX_BATCH_ITEMS, 5, 1), transmit.writes.stream().map(List::size).toList(),
+                "64 small items, then the 5 left (the big one would pass the byte bound), then the big one");
+        assertEquals(big, transmit.writes.get(3).get(0));
+    }
+
+    @Test
+    void aTransmitThatCannotBatchIsGivenOneItemAtATime() {
+        List<String> sent = new ArrayList<>();
+        Deque<Consumer<Throwable>> inFlight = new ArrayDeque<>();
+        SendQueue<String> queue = new SendQueue<>(10, (item, done) -> {
+            sent.add(item);
+            inFlight.add(done);
+        }, failure -> { });
+        queue.offer("a");
+        queue.offer("b");
+        queue.offer("c");
+        while (!inFlight.isEmpty()) {
+            inFlight.poll().accept(null);
+        }
+        assertEquals(List.of("a", "b", "c"), sent);
+    }
 }
