@@ -13,6 +13,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,74 +34,71 @@ public class AttendanceWriter {
 
     @Transactional
     public void write(AttendanceBatch batch) {
-        Set<AttendanceChange.Key> recorded = recordedSessions(batch.steps());
+        Map<AttendanceChange.Key, List<AttendanceRecord>> stored = storedRecords(batch.steps());
         for (Step step : batch.steps()) {
             if (step instanceof Insert insert) {
-                if (recorded.add(insert.record().key())) {
-                    em.persist(insert.record().toRecord());
+                List<AttendanceRecord> records = stored.computeIfAbsent(insert.record().key(), key -> new ArrayList<>());
+                if (records.isEmpty()) {
+                    AttendanceRecord record = insert.record().toRecord();
+                    em.persist(record);
+                    records.add(record);
                 }
             } else if (step instanceof Close close) {
-                close(close.end(), recorded);
+                close(close.end(), stored.computeIfAbsent(close.end().key(), key -> new ArrayList<>()));
             }
         }
     }
 
-    private void close(AttendanceChange end, Set<AttendanceChange.Key> recorded) {
-        // No flush before the query: inserts are written at persist (identity ids), and the batch closes a
-        // session at most once, so nothing pending concerns this session. An automatic flush would
-        // dirty-check every record the batch touched so far, for every close: quadratic in the batch.
-        List<AttendanceRecord> stored = em.createQuery("select a from AttendanceRecord a where a.roomId = :room"
-                        + " and a.sessionId = :session and a.joinedAt = :joined order by a.id desc", AttendanceRecord.class)
-                .setFlushMode(FlushModeType.COMMIT)
-                .setParameter("room", end.roomId())
-                .setParameter("session", end.sessionId())
-                .setParameter("joined", end.joinedAt())
-                .getResultList();
-        for (AttendanceRecord record : stored) {
+    /** Closes the newest open record of the session; records it closed when none is stored at all. */
+    private void close(AttendanceChange end, List<AttendanceRecord> records) {
+        for (AttendanceRecord record : records) {
             if (record.isOpen()) {
                 // the newest open one, should a start ever have been recorded twice
                 record.close(end.leftAt(), end.reason());
                 return;
             }
         }
-        if (stored.isEmpty() && recorded.add(end.key())) {
+        if (records.isEmpty()) {
             // the start is still queued on another node, or was dropped: keep the attendance anyway
-            em.persist(end.toRecord());
+            AttendanceRecord record = end.toRecord();
+            em.persist(record);
+            records.add(record);
         }
     }
 
-    /** Which of the sessions the batch inserts are recorded already, in one query. */
     /**
-     * The sessions of the batch's inserts that are already recorded: one query per room, by room and session id
-     * (the index {@code ix_attendance_room_session}), the join time compared here. A single query with three
-     * IN lists let H2 scan every row of the rooms and compare each join time with the list: a cost growing with
-     * the table, once a second.
+     * The stored records of every session the batch starts or ends, newest first: one query per room, by room and
+     * session id (the index {@code ix_attendance_room_session}), the join time compared here. One query per close,
+     * and one with three IN lists for the starts (H2 scanned every row of the batch's rooms for it, a cost growing
+     * with the table), were most of the server's database time under joins.
      */
-    private Set<AttendanceChange.Key> recordedSessions(List<Step> steps) {
+    private Map<AttendanceChange.Key, List<AttendanceRecord>> storedRecords(List<Step> steps) {
         Map<String, Set<AttendanceChange.Key>> wanted = new HashMap<>();
         for (Step step : steps) {
-            if (step instanceof Insert insert) {
-                AttendanceChange.Key key = insert.record().key();
+            AttendanceChange.Key key = step instanceof Insert insert ? insert.record().key()
+                    : step instanceof Close close ? close.end().key() : null;
+            if (key != null) {
                 wanted.computeIfAbsent(key.roomId(), room -> new HashSet<>()).add(key);
             }
         }
-        Set<AttendanceChange.Key> recorded = new HashSet<>();
+        Map<AttendanceChange.Key, List<AttendanceRecord>> stored = new HashMap<>();
         wanted.forEach((room, keys) -> {
             Set<String> sessions = new HashSet<>();
             keys.forEach(key -> sessions.add(key.sessionId()));
-            em.createQuery("select a.sessionId, a.joinedAt from AttendanceRecord a where a.roomId = :room"
-                            + " and a.sessionId in :sessions", Object[].class)
+            // no flush: nothing is pending yet, and an automatic one would dirty-check the whole batch
+            em.createQuery("select a from AttendanceRecord a where a.roomId = :room and a.sessionId in :sessions"
+                            + " order by a.id desc", AttendanceRecord.class)
                     .setFlushMode(FlushModeType.COMMIT)
                     .setParameter("room", room)
                     .setParameter("sessions", sessions)
                     .getResultList()
-                    .forEach(row -> {
-                        AttendanceChange.Key key = new AttendanceChange.Key(room, (String) row[0], (Instant) row[1]);
+                    .forEach(record -> {
+                        AttendanceChange.Key key = new AttendanceChange.Key(room, record.getSessionId(), record.getJoinedAt());
                         if (keys.contains(key)) {
-                            recorded.add(key);
+                            stored.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
                         }
                     });
         });
-        return recorded;
+        return stored;
     }
 }
