@@ -164,6 +164,8 @@ public final class PresenceLoad {
             }
             phase = "done";
             summary.last = probe.sample();
+            // before the server is stopped: a shutdown that outlasts the reconnect grace ends sessions as expired
+            summary.expiredBeforeStop = stats.expiredSessions();
         } finally {
             finished = true;
             timers.shutdownNow();
@@ -870,6 +872,8 @@ public final class PresenceLoad {
         ServerProbe.Sample connected;
         ServerProbe.Sample last;
         double loadBefore;
+        /** Sessions announced as expired until the measuring ended, before the server was stopped. */
+        int expiredBeforeStop;
         double loadAfter;
 
         String render() {
@@ -922,17 +926,12 @@ public final class PresenceLoad {
                     stats.errors().isEmpty() ? "none" : stats.errors(), stats.closes().isEmpty() ? "none" : stats.closes(),
                     stats.connectFailures.sum(), stats.sendFailures.sum());
             line(out, "events received by type: %s", stats.events());
-            line(out, "sessions that expired while heartbeating: %d (presence.leave with reason expired), "
-                    + "presence-expired errors %d", stats.expiredSessions(), stats.errors().getOrDefault("presence-expired", 0L));
+            line(out, "sessions that expired while heartbeating: %d before the server was stopped (presence.leave with "
+                            + "reason expired; %d more while it was stopping), presence-expired errors %d", expiredBeforeStop,
+                    stats.expiredSessions() - expiredBeforeStop, stats.errors().getOrDefault("presence-expired", 0L));
             out.append('\n');
-            long maxHeap = -1;
-            long maxRss = -1;
-            synchronized (samples) {
-                for (ServerProbe.Sample s : samples) {
-                    maxHeap = Math.max(maxHeap, s.heapUsed());
-                    maxRss = Math.max(maxRss, s.rssKb());
-                }
-            }
+            long maxHeap = highest(ServerProbe.Sample::heapUsed);
+            long maxRss = highest(ServerProbe.Sample::rssKb);
             if (last != null) {
                 line(out, "server memory: heap max %s MiB; heap used idle %s, after connecting %s, at the end %s, highest sampled %s MiB",
                         mib(last.heapMax()), mib(idle.heapUsed()), mib(connected.heapUsed()), mib(last.heapUsed()), mib(maxHeap));
@@ -956,18 +955,8 @@ public final class PresenceLoad {
 
         /** What the side-by-side table needs of this run. */
         RunResult result(Path file) {
-            long maxHeap = -1;
-            long maxRss = -1;
-            synchronized (samples) {
-                for (ServerProbe.Sample s : samples) {
-                    maxHeap = Math.max(maxHeap, s.heapUsed());
-                    maxRss = Math.max(maxRss, s.rssKb());
-                }
-            }
-            if (last != null) {
-                maxHeap = Math.max(maxHeap, last.heapUsed());
-                maxRss = Math.max(maxRss, last.rssKb());
-            }
+            long maxHeap = highest(ServerProbe.Sample::heapUsed);
+            long maxRss = highest(ServerProbe.Sample::rssKb);
             List<RunResult.Window> windows = new ArrayList<>();
             if (options.scenario() == Scenario.COMBINED && join != null && fanout != null) {
                 windows.add(window("combined", fanout, join));
@@ -980,9 +969,20 @@ public final class PresenceLoad {
                 }
             }
             return new RunResult(target, round, options.connections(), connect == null ? 0 : connect.ready(), windows,
-                    maxHeap, maxRss, last == null ? -1 : last.peakRssKb(), stats.expiredSessions(),
+                    maxHeap, maxRss, last == null ? -1 : last.peakRssKb(), expiredBeforeStop,
                     stats.errors().getOrDefault("presence-expired", 0L), total(stats.errors()), total(stats.closes()),
                     loadBefore, loadAfter, file);
+        }
+
+        /** The highest value of a figure over the server's samples and the last reading; -1 without any. */
+        private long highest(java.util.function.ToLongFunction<ServerProbe.Sample> figure) {
+            long max = last == null ? -1 : figure.applyAsLong(last);
+            synchronized (samples) {
+                for (ServerProbe.Sample s : samples) {
+                    max = Math.max(max, figure.applyAsLong(s));
+                }
+            }
+            return max;
         }
 
         /** One measured window from its publishes' and joins' results (either may be null, not both). */

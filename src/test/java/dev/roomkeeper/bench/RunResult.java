@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param maxHeapBytes    Roomkeeper's heap used, highest sampled (-1 for the reference server: no JVM)
  * @param maxRssKb        the server's VmRSS, highest sampled
  * @param peakRssKb       the server's VmHWM at the end
- * @param expiredSessions distinct sessions announced as expired, when every session was heartbeating
+ * @param expiredSessions distinct sessions announced as expired until the measuring ended (before the server was
+ *                        stopped), when every session was heartbeating
  * @param summary         the run's plain-text summary
  */
 record RunResult(Target target, int round, int connections, int joined, List<Window> windows, long maxHeapBytes,
