@@ -549,19 +549,33 @@ public final class PresenceLoad {
         latency.restart();
         stats.joinAck.restart();
         watched = List.of(latency);
+        Window<Drive> w = window(name, () -> drive(rate, options.duration(), action));
+        return new PhaseResult(name, rate, w.driven(), latency.total(), join ? stats.joinAck.total() : null,
+                join ? expectedJoinDeliveries : expectedFanoutDeliveries, w.before(), w.after(), w.selfCpu(), w.heartbeats());
+    }
+
+    /** What one measured window drove, with the server's and the harness's readings around it. */
+    private record Window<T>(T driven, ServerProbe.Sample before, ServerProbe.Sample after, double selfCpu,
+                             long heartbeats) {
+    }
+
+    /**
+     * Runs {@code driving} as the measured window named {@code name}: server and harness readings (and the profile,
+     * if any) around it, the drain after it, heartbeats counted during it.
+     */
+    private <T> Window<T> window(String name, java.util.function.Supplier<T> driving) {
         double selfBefore = ServerProbe.cpuSeconds(selfPid);
         ServerProbe.Sample before = probe.sample();
         startProfile(name);
         long heartbeatsBefore = stats.heartbeats.sum();
-        Drive drive = drive(rate, options.duration(), action);
+        T driven = driving.get();
         long heartbeats = stats.heartbeats.sum() - heartbeatsBefore;
         pause(DRAIN);
         watched = List.of();
         double selfAfter = ServerProbe.cpuSeconds(selfPid);
         ServerProbe.Sample after = probe.sample();
         stopProfile(name);
-        return new PhaseResult(name, rate, drive, latency.total(), join ? stats.joinAck.total() : null,
-                join ? expectedJoinDeliveries : expectedFanoutDeliveries, before, after, selfAfter - selfBefore, heartbeats);
+        return new Window<>(driven, before, after, selfAfter - selfBefore, heartbeats);
     }
 
     /**
@@ -581,23 +595,12 @@ public final class PresenceLoad {
         stats.fanout.restart();
         stats.joinAck.restart();
         watched = List.of(stats.fanout, stats.joinDelivery);
-        double selfBefore = ServerProbe.cpuSeconds(selfPid);
-        ServerProbe.Sample before = probe.sample();
-        startProfile(name);
-        long heartbeatsBefore = stats.heartbeats.sum();
-        Drive[] drives = driveTogether(options.duration());
-        long heartbeats = stats.heartbeats.sum() - heartbeatsBefore;
-        pause(DRAIN);
-        watched = List.of();
-        double selfAfter = ServerProbe.cpuSeconds(selfPid);
-        ServerProbe.Sample after = probe.sample();
-        stopProfile(name);
-        double self = selfAfter - selfBefore;
+        Window<Drive[]> w = window(name, () -> driveTogether(options.duration()));
         return List.of(
-                new PhaseResult("combined (joins)", options.joinRate(), drives[0], stats.joinDelivery.total(),
-                        stats.joinAck.total(), expectedJoinDeliveries, before, after, self, heartbeats),
-                new PhaseResult("combined (publishes)", options.fanoutRate(), drives[1], stats.fanout.total(), null,
-                        expectedFanoutDeliveries, before, after, self, heartbeats));
+                new PhaseResult("combined (joins)", options.joinRate(), w.driven()[0], stats.joinDelivery.total(),
+                        stats.joinAck.total(), expectedJoinDeliveries, w.before(), w.after(), w.selfCpu(), w.heartbeats()),
+                new PhaseResult("combined (publishes)", options.fanoutRate(), w.driven()[1], stats.fanout.total(), null,
+                        expectedFanoutDeliveries, w.before(), w.after(), w.selfCpu(), w.heartbeats()));
     }
 
     /**

@@ -187,6 +187,15 @@ class RoomAccessTest {
             tick(Duration.ZERO);
         }
 
+        /** A database lookup that hangs until the test lets it go (at most 10 s). */
+        private static void awaitThaw(CountDownLatch frozen) {
+            try {
+                frozen.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         private void failIfDown() {
             if (databaseDown) {
                 throw new PersistenceException(new SQLException("Connection to localhost:5432 refused.", "08001"));
@@ -528,11 +537,7 @@ class RoomAccessTest {
             CountDownLatch reading = new CountDownLatch(1);
             duringRoleLookup = () -> {
                 reading.countDown();
-                try {
-                    frozen.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitThaw(frozen);
             };
             ExecutorService refresher = Executors.newSingleThreadExecutor();
             access.refresher = refresher;
@@ -559,13 +564,7 @@ class RoomAccessTest {
             access.resolve("daily", user(Map.of()));
             tick(Duration.ofSeconds(6));
             CountDownLatch frozen = new CountDownLatch(1);
-            duringRoleLookup = () -> {
-                try {
-                    frozen.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+            duringRoleLookup = () -> awaitThaw(frozen);
             AtomicInteger submitted = new AtomicInteger();
             ExecutorService pool = Executors.newCachedThreadPool();
             access.refresher = task -> {
