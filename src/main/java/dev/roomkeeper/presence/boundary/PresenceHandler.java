@@ -3,6 +3,7 @@ package dev.roomkeeper.presence.boundary;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.ParsedMetadata;
 import dev.roomkeeper.presence.control.PresenceMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.presence.entity.HeartbeatRequest;
@@ -47,6 +48,9 @@ public class PresenceHandler implements FrameHandler {
     private static final int MAX_SESSION_ID = 64;
     private static final int MAX_RESUME_TOKEN = 2048;
     private static final long MAX_INTERVAL_MS = 3_600_000;
+
+    @Inject
+    ParsedMetadata metadata;
 
     @Inject
     PresenceRegistry registry;
@@ -194,7 +198,7 @@ public class PresenceHandler implements FrameHandler {
                 .add("sessionToken", joined.sessionToken())
                 .add("resumeToken", joined.sessionToken())
                 .add("roomToken", joined.roomToken())
-                .add("snapshot", PresenceView.json(PresenceView.of(joined.snapshot())));
+                .add("snapshot", PresenceView.json(PresenceView.of(joined.snapshot(), metadata)));
         if (connection.follows(roomId)) {
             return Reply.ack(result);
         }

@@ -5,6 +5,7 @@ import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.boundary.RawBody;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
+import dev.roomkeeper.presence.control.ParsedMetadata;
 import dev.roomkeeper.presence.control.PresenceMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.presence.entity.HeartbeatRequest;
@@ -57,6 +58,9 @@ public class PresenceResource {
 
 
     @Inject
+    ParsedMetadata metadata;
+
+    @Inject
     PresenceRegistry registry;
 
     @Context
@@ -106,7 +110,7 @@ public class PresenceResource {
     public PresenceListResponse list(@QueryParam("roomToken") String roomToken) {
         String room = registry.roomOfToken(roomToken)
                 .orElseThrow(() -> ProblemException.unauthorized("The room token is missing, invalid or expired."));
-        return PresenceView.of(registry.snapshot(room));
+        return PresenceView.of(registry.snapshot(room), metadata);
     }
 
     @POST

@@ -1,6 +1,7 @@
 package dev.roomkeeper.presence.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
+import dev.roomkeeper.presence.control.ParsedMetadata;
 import dev.roomkeeper.presence.control.PresenceRegistry;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import jakarta.enterprise.context.RequestScoped;
@@ -26,6 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class RoomPresenceResource {
 
     @Inject
+    ParsedMetadata metadata;
+
+    @Inject
     RoomAccess access;
 
     @Inject
@@ -45,6 +49,6 @@ public class RoomPresenceResource {
     @APIResponse(responseCode = "404", description = "No such room")
     public PresenceListResponse list(@PathParam("room") String room) {
         String roomId = access.resolve(room, (Caller) security.getUserPrincipal()).roomId();
-        return PresenceView.of(registry.snapshot(roomId));
+        return PresenceView.of(registry.snapshot(roomId), metadata);
     }
 }

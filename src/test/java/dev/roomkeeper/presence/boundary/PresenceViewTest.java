@@ -1,5 +1,7 @@
 package dev.roomkeeper.presence.boundary;
 
+import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.presence.control.ParsedMetadata;
 import dev.roomkeeper.presence.entity.PresenceListResponse;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.presence.entity.PresenceSnapshot;
@@ -18,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PresenceViewTest {
 
+    private final ParsedMetadata metadata = ParsedMetadata.inMemory(Meters.inMemory());
+
     private static final PresenceSnapshot SNAPSHOT = new PresenceSnapshot("room-1", "ep", 42, List.of(
             new PresenceSession("tab-b", "bob", "{\"displayName\":\"Bob\",\"role\":\"observer\"}", SessionState.RECONNECTING, 300, 900),
             new PresenceSession("tab-a1", "ann", "{\"displayName\":\"Ann\",\"role\":\"host\"}", SessionState.ONLINE, 100, 900),
@@ -27,7 +31,7 @@ class PresenceViewTest {
 
     @Test
     void usersComeInArrivalOrderWithTheirSessionsAndLeaversMostRecentFirst() {
-        PresenceListResponse view = PresenceView.of(SNAPSHOT);
+        PresenceListResponse view = PresenceView.of(SNAPSHOT, metadata);
         assertEquals(List.of("ann", "bob", "cid"), view.users().stream().map(PresenceListResponse.User::userId).toList());
         PresenceListResponse.User ann = view.users().get(0);
         assertEquals("Ann", ann.displayName(), "from the first session");
@@ -42,7 +46,7 @@ class PresenceViewTest {
 
     @Test
     void theSocketWritesTheSameJsonAsRest() throws Exception {
-        PresenceListResponse view = PresenceView.of(SNAPSHOT);
+        PresenceListResponse view = PresenceView.of(SNAPSHOT, metadata);
         try (Jsonb jsonb = JsonbBuilder.create()) {
             JsonObject rest = Json.createReader(new StringReader(jsonb.toJson(view))).readObject();
             assertEquals(rest, PresenceView.json(view).build());
