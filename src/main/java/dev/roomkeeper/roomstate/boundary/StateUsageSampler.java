@@ -19,7 +19,7 @@ import java.time.Duration;
 /**
  * Every ten seconds, reads the keys and bytes of the rooms whose state changed through this node, for the gauges
  * {@code roomkeeper.state.rooms}, {@code .keys.max}, {@code .keys.total}, {@code .bytes.max}, {@code .bytes.total}
- * and {@code .rooms.near-quota}. The job {@code room-state-usage} ({@link Jobs}) reports its runs and keeps it in
+ * and {@code .rooms.near.quota}. The job {@code room-state-usage} ({@link Jobs}) reports its runs and keeps it in
  * liveness.
  */
 @Singleton

@@ -82,7 +82,7 @@ public class RoomStateKeeper {
         metrics.gauge("roomkeeper.state.keys.total", usage, u -> u.values().stream().mapToLong(v -> v[0]).sum());
         metrics.gauge("roomkeeper.state.bytes.max", usage, u -> u.values().stream().mapToLong(v -> v[1]).max().orElse(0));
         metrics.gauge("roomkeeper.state.bytes.total", usage, u -> u.values().stream().mapToLong(v -> v[1]).sum());
-        metrics.gauge("roomkeeper.state.rooms.near-quota", this, RoomStateKeeper::nearQuota);
+        metrics.gauge("roomkeeper.state.rooms.near.quota", this, RoomStateKeeper::nearQuota);
     }
 
     /** The caller's access to the room (members only; see {@link RoomAccess#resolve}). */
@@ -166,7 +166,7 @@ public class RoomStateKeeper {
                     case TOO_MANY_BYTES -> "max-bytes";
                     default -> "max-value-bytes";
                 };
-                refusals.computeIfAbsent(limit, l -> metrics.counter("roomkeeper.state.quota-refusals", "limit", l)).inc();
+                refusals.computeIfAbsent(limit, l -> metrics.counter("roomkeeper.state.quota.refusals", "limit", l)).inc();
                 KeyedSnapshot now = state.snapshot(write.room(), SPACE, "\u0000"); // counts only: no key starts so
                 long max = switch (limit) {
                     case "max-keys" -> limits.maxKeys();
