@@ -77,12 +77,12 @@ public class RoomStateKeeper {
     @PostConstruct
     void init() {
         conflicts = metrics.counter("roomkeeper.state.conflicts");
-        metrics.gauge("roomkeeper.state.rooms", usage, Map::size);
-        metrics.gauge("roomkeeper.state.keys.max", usage, u -> u.values().stream().mapToLong(v -> v[0]).max().orElse(0));
-        metrics.gauge("roomkeeper.state.keys.total", usage, u -> u.values().stream().mapToLong(v -> v[0]).sum());
-        metrics.gauge("roomkeeper.state.bytes.max", usage, u -> u.values().stream().mapToLong(v -> v[1]).max().orElse(0));
-        metrics.gauge("roomkeeper.state.bytes.total", usage, u -> u.values().stream().mapToLong(v -> v[1]).sum());
-        metrics.gauge("roomkeeper.state.rooms.near.quota", this, RoomStateKeeper::nearQuota);
+        metrics.gauge("roomkeeper.state.rooms", this, k -> k.usage().rooms());
+        metrics.gauge("roomkeeper.state.keys.max", this, k -> k.usage().keysMax());
+        metrics.gauge("roomkeeper.state.keys.total", this, k -> k.usage().keysTotal());
+        metrics.gauge("roomkeeper.state.bytes.max", this, k -> k.usage().bytesMax());
+        metrics.gauge("roomkeeper.state.bytes.total", this, k -> k.usage().bytesTotal());
+        metrics.gauge("roomkeeper.state.rooms.near.quota", this, k -> k.usage().nearQuota());
     }
 
     /** The caller's access to the room (members only; see {@link RoomAccess#resolve}). */
@@ -260,11 +260,37 @@ public class RoomStateKeeper {
         return rooms.size();
     }
 
-    /** Rooms at 80 % or more of their key or byte quota, as last sampled. */
-    private double nearQuota() {
+    /**
+     * The usage of the rooms written through this node, as last sampled.
+     *
+     * @param rooms     rooms holding state
+     * @param keysMax   the most keys one of them holds
+     * @param keysTotal their keys together
+     * @param bytesMax  the most bytes one of them holds
+     * @param bytesTotal their bytes together
+     * @param nearQuota those at 80 % or more of their key or byte quota
+     */
+    public record Usage(int rooms, long keysMax, long keysTotal, long bytesMax, long bytesTotal, int nearQuota) {
+    }
+
+    public Usage usage() {
         KeyedLimits limits = settings.limits();
-        return usage.values().stream()
-                .filter(u -> u[0] * 5 >= limits.maxKeys() * 4L || u[1] * 5 >= limits.maxBytes() * 4)
-                .count();
+        int rooms = 0;
+        int near = 0;
+        long keysMax = 0;
+        long keysTotal = 0;
+        long bytesMax = 0;
+        long bytesTotal = 0;
+        for (long[] u : usage.values()) {
+            rooms++;
+            keysMax = Math.max(keysMax, u[0]);
+            keysTotal += u[0];
+            bytesMax = Math.max(bytesMax, u[1]);
+            bytesTotal += u[1];
+            if (u[0] * 5 >= limits.maxKeys() * 4L || u[1] * 5 >= limits.maxBytes() * 4) {
+                near++;
+            }
+        }
+        return new Usage(rooms, keysMax, keysTotal, bytesMax, bytesTotal, near);
     }
 }

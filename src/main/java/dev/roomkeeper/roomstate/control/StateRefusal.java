@@ -1,7 +1,6 @@
 package dev.roomkeeper.roomstate.control;
 
 import dev.roomkeeper.keyed.entity.KeyedEntry;
-import dev.roomkeeper.keyed.entity.KeyedLimits;
 import dev.roomkeeper.platform.control.ProblemException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -57,12 +56,6 @@ public class StateRefusal extends ProblemException {
     static StateRefusal notCountable(String type, String key, KeyedEntry current, String detail) {
         return new StateRefusal(409, type, "not-a-number".equals(type) ? "Not a number" : "Out of range", detail,
                 JSON.createObjectBuilder().add("key", key).add("current", current(current)).build());
-    }
-
-    /** The limits as a JSON object, as snapshots carry them. */
-    static JsonObject limits(KeyedLimits limits) {
-        return JSON.createObjectBuilder().add("maxKeys", limits.maxKeys()).add("maxBytes", limits.maxBytes())
-                .add("maxValueBytes", limits.maxValueBytes()).build();
     }
 
     /** {@code {"version":n,"value":V[,"expiresAt":ms]}}, or JSON null for an absent key. */
