@@ -102,7 +102,11 @@ abstract class RoomStateContract {
     }
 
     Http http(String user, String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(node().base().resolve("/api/rooms/" + room + "/state" + path))
+        return httpOn(node(), user, method, path, body, headers);
+    }
+
+    Http httpOn(PayaraNode node, String user, String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve("/api/rooms/" + room + "/state" + path))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Fixtures.token(user))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
