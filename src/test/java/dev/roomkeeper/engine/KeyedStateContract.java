@@ -4,6 +4,7 @@ import dev.roomkeeper.engine.control.Engine;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.keyed.entity.Condition;
+import dev.roomkeeper.keyed.entity.KeyedCleared;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
 import dev.roomkeeper.keyed.entity.KeyedResult;
@@ -447,6 +448,9 @@ public abstract class KeyedStateContract {
             if (random.nextInt(10) == 0) {
                 store.expire(clock.millis(), 3);
             }
+            if (random.nextInt(60) == 0) {
+                store.clear(r, SPACE, List.of("k1"), "vacated"); // k1, k10, k11 stay
+            }
             if (i == 150) {
                 start = store.snapshot(r, SPACE, "");
             }
@@ -460,13 +464,10 @@ public abstract class KeyedStateContract {
             if (e.seq() <= start.seq()) {
                 continue;
             }
-            JsonObject data = json(e.data());
-            if (e.type().equals("state.set")) {
-                folded.put(data.getString("key"), data.get("value").toString());
-            } else {
-                folded.remove(data.getString("key"));
+            fold(folded, e);
+            if (!e.type().equals("state.cleared")) {
+                assertEquals(e.seq(), json(e.data()).getJsonNumber("version").longValue());
             }
-            assertEquals(e.seq(), data.getJsonNumber("version").longValue());
         }
         Map<String, String> now = new TreeMap<>();
         store.snapshot(r, SPACE, "").entries().forEach(e -> now.put(e.key(), e.value()));
@@ -487,6 +488,165 @@ public abstract class KeyedStateContract {
         clock.advance(Duration.ofSeconds(2));
         assertTrue(store.expire(clock.millis(), 100).isEmpty(), "a released key never expires");
         assertEquals(3, stream.position(r).seq());
+    }
+
+    // ---- clearing a space but for kept prefixes
+
+    @Test
+    void aClearRemovesEveryKeyButTheKeptPrefixesWithExactlyOneEvent() {
+        String r = room();
+        KeyedStateStore other = open().keyedState();
+        store.apply(KeyedWrite.set(r, SPACE, "a", "1"), ROOMY);
+        store.apply(KeyedWrite.set(r, SPACE, "b", "{\"x\":2}").withTtl(60_000), ROOMY);
+        KeyedResult keptOne = store.apply(KeyedWrite.set(r, SPACE, "keep/x", "\"y\""), ROOMY);
+        KeyedResult keptTwo = store.apply(KeyedWrite.set(r, SPACE, "pinned/z", "3").withTtl(60_000), ROOMY);
+        store.apply(KeyedWrite.set(r, "playback", "a", "1"), ROOMY);
+
+        KeyedCleared cleared = other.clear(r, SPACE, List.of("keep/", "pinned/"), "vacated");
+
+        assertEquals(2, cleared.removed());
+        assertEquals(1, cleared.events().size());
+        RoomEvent event = cleared.events().get(0);
+        assertEquals("state.cleared", event.type());
+        assertEquals("{\"reason\":\"vacated\",\"kept\":[\"keep/\",\"pinned/\"]}", event.data());
+        assertEquals(6, event.seq());
+        assertEquals(List.of(event.seq()), events(r).stream().filter(e -> e.type().equals("state.cleared"))
+                .map(RoomEvent::seq).toList(), "one event on the stream");
+        KeyedSnapshot after = store.snapshot(r, SPACE, "");
+        assertEquals(List.of(keptOne.entry(), keptTwo.entry()), after.entries(), "kept keys keep their versions");
+        assertEquals(2, after.keys());
+        assertEquals("keep/x".length() + 3 + "pinned/z".length() + 1, after.bytes());
+        assertEquals(1, store.snapshot(r, "playback", "").keys(), "other spaces are untouched");
+        assertTrue(store.get(r, SPACE, "a").isEmpty());
+
+        clock.advance(Duration.ofMinutes(2));
+        List<KeyedResult> expired = store.expire(clock.millis(), 100);
+        assertEquals(List.of("pinned/z"), expired.stream().map(KeyedResult::key).toList(),
+                "a cleared key's deadline went with it; a kept key still expires");
+    }
+
+    @Test
+    void aClearWithoutKeptPrefixesEmptiesTheSpaceAndAClearOfNothingPublishesNothing() {
+        String r = room();
+        assertEquals(new KeyedCleared(r, SPACE, 0, List.of()), store.clear(r, SPACE, List.of(), "closed"));
+        store.apply(KeyedWrite.set(r, SPACE, "keep/a", "1"), ROOMY);
+        assertEquals(0, store.clear(r, SPACE, List.of("keep/"), "vacated").removed(), "only kept keys: nothing to do");
+        assertEquals(1, stream.position(r).seq(), "nothing published");
+
+        KeyedCleared all = store.clear(r, SPACE, List.of(), "closed");
+        assertEquals(1, all.removed());
+        assertEquals("{\"reason\":\"closed\",\"kept\":[]}", all.events().get(0).data());
+        KeyedSnapshot empty = store.snapshot(r, SPACE, "");
+        assertEquals(List.of(), empty.entries());
+        assertEquals(0, empty.keys());
+        assertEquals(0, empty.bytes());
+        assertEquals(Outcome.APPLIED, store.apply(KeyedWrite.set(r, SPACE, "a", "1"), new KeyedLimits(1, 2, 1)).outcome(),
+                "the space's counts start again from nothing");
+    }
+
+    @Test
+    void aClearTakesExpiredKeysWithItAndTheSweepHasNothingLeftToAnnounce() {
+        String r = room();
+        store.apply(KeyedWrite.set(r, SPACE, "typing", "true").withTtl(1_000), ROOMY);
+        clock.advance(Duration.ofSeconds(2));
+        KeyedCleared cleared = store.clear(r, SPACE, List.of(), "vacated");
+        assertEquals(1, cleared.removed());
+        assertEquals(List.of("state.set", "state.cleared"), types(r), "no expiry event of its own");
+        assertTrue(store.expire(clock.millis(), 100).isEmpty());
+    }
+
+    @Test
+    void aClearRefusesBadReasonsAndPrefixesBeforeAnythingChanges() {
+        String r = room();
+        store.apply(KeyedWrite.set(r, SPACE, "a", "1"), ROOMY);
+        assertThrows(IllegalArgumentException.class, () -> store.clear(r, SPACE, List.of(""), "vacated"));
+        assertThrows(IllegalArgumentException.class, () -> store.clear(r, SPACE, List.of("a\nb"), "vacated"));
+        assertThrows(IllegalArgumentException.class, () -> store.clear(r, SPACE, List.of(), "Vacated!"));
+        assertThrows(IllegalArgumentException.class, () -> store.clear("a\nb", SPACE, List.of(), "vacated"));
+        assertEquals(1, store.snapshot(r, SPACE, "").keys());
+        assertEquals(1, stream.position(r).seq());
+    }
+
+    /**
+     * Several clients on two nodes write at once (set, compare-and-set, increment, conditional delete, keys with a
+     * time to live, now and then a clear) while the clock moves and sweeps run: folding the events after any
+     * snapshot always gives the space as it is at the end.
+     */
+    @Test
+    void randomInterleavingsOfSeveralClientsOnTwoNodesAreRebuiltFromTheirEvents() throws Exception {
+        String r = room();
+        KeyedStateStore other = open().keyedState();
+        List<KeyedSnapshot> snapshots = Collections.synchronizedList(new ArrayList<>());
+        snapshots.add(store.snapshot(r, SPACE, ""));
+        List<Future<?>> done = race(4, t -> {
+            Random random = new Random(1_000 + t);
+            KeyedStateStore node = t % 2 == 0 ? store : other;
+            for (int n = 0; n < 150; n++) {
+                int i = n;
+                String key = (random.nextInt(4) == 0 ? "keep/" : "") + "k" + random.nextInt(8);
+                switch (random.nextInt(9)) {
+                    case 0 -> node.apply(KeyedWrite.delete(r, SPACE, key), ROOMY);
+                    case 1 -> node.get(r, SPACE, key).ifPresent(seen -> node.apply(KeyedWrite.delete(r, SPACE, key)
+                            .withCondition(Condition.ifVersion(seen.version())), ROOMY));
+                    case 2 -> node.apply(KeyedWrite.increment(r, SPACE, key, random.nextInt(5) - 2), ROOMY);
+                    case 3 -> node.apply(KeyedWrite.set(r, SPACE, key, "\"t" + t + "-" + i + "\"")
+                            .withTtl(1 + random.nextInt(2_000)), ROOMY);
+                    case 4 -> node.get(r, SPACE, key).ifPresentOrElse(
+                            seen -> node.apply(KeyedWrite.set(r, SPACE, key, "[" + t + "," + i + "]")
+                                    .withCondition(Condition.ifVersion(seen.version())), ROOMY),
+                            () -> node.apply(KeyedWrite.set(r, SPACE, key, "0").withCondition(Condition.ifAbsent()), ROOMY));
+                    case 5 -> {
+                        if (random.nextInt(6) == 0) {
+                            node.clear(r, SPACE, random.nextBoolean() ? List.of("keep/") : List.of(), "vacated");
+                        } else {
+                            snapshots.add(node.snapshot(r, SPACE, ""));
+                        }
+                    }
+                    case 6 -> {
+                        clock.advance(Duration.ofMillis(random.nextInt(300)));
+                        node.expire(clock.millis(), 5);
+                    }
+                    default -> node.apply(KeyedWrite.set(r, SPACE, key, Integer.toString(i)), ROOMY);
+                }
+            }
+        });
+        for (Future<?> f : done) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        clock.advance(Duration.ofSeconds(5));
+        store.expire(clock.millis(), 10_000);
+
+        KeyedSnapshot end = store.snapshot(r, SPACE, "");
+        Map<String, String> now = new TreeMap<>();
+        end.entries().forEach(e -> now.put(e.key(), e.value()));
+        assertEquals(now.size(), end.keys(), "every expiry was announced");
+        List<RoomEvent> all = events(r);
+        assertEquals(end.seq(), all.get(all.size() - 1).seq());
+        assertTrue(snapshots.size() > 2, "snapshots were taken in the middle");
+        for (KeyedSnapshot start : snapshots) {
+            Map<String, String> folded = new TreeMap<>();
+            start.entries().forEach(e -> folded.put(e.key(), e.value()));
+            for (RoomEvent e : all) {
+                if (e.seq() > start.seq()) {
+                    fold(folded, e);
+                }
+            }
+            assertEquals(now, folded, "from the snapshot at seq " + start.seq());
+        }
+    }
+
+    /** Applies one event of the space to a client's copy of it, as a client does. */
+    private static void fold(Map<String, String> copy, RoomEvent e) {
+        JsonObject data = json(e.data());
+        switch (e.type()) {
+            case "state.set" -> copy.put(data.getString("key"), data.get("value").toString());
+            case "state.delete" -> copy.remove(data.getString("key"));
+            case "state.cleared" -> {
+                List<String> kept = data.getJsonArray("kept").getValuesAs(jakarta.json.JsonString::getString);
+                copy.keySet().removeIf(key -> kept.stream().noneMatch(key::startsWith));
+            }
+            default -> throw new AssertionError("unexpected event " + e);
+        }
     }
 
     @Test

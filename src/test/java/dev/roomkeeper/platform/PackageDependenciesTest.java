@@ -39,6 +39,7 @@ class PackageDependenciesTest {
             "rooms", Set.of("stream", "auth", "platform"),
             "transport", Set.of("rooms", "stream", "auth", "platform"),
             "presence", Set.of("transport", "rooms", "stream", "auth", "platform"),
+            "roomstate", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform"),
             "engine", Set.of("stream", "presence", "keyed", "rooms", "platform"));
 
     @Test

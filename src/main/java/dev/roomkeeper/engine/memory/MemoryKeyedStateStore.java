@@ -1,6 +1,7 @@
 package dev.roomkeeper.engine.memory;
 
 import dev.roomkeeper.keyed.control.KeyedStateStore;
+import dev.roomkeeper.keyed.entity.KeyedCleared;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedEvents;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
@@ -182,6 +183,32 @@ public class MemoryKeyedStateStore implements KeyedStateStore {
             });
         }
         return expired;
+    }
+
+    @Override
+    public KeyedCleared clear(String room, String spaceName, List<String> keep, String reason) {
+        StreamBroker.requireOneLine(room, "room");
+        KeyedCleared.check(keep, reason);
+        List<String> kept = List.copyOf(keep);
+        return broker.inRoom(room, locked -> {
+            Space space = space(room, spaceName, false);
+            List<KeyedEntry> gone = new ArrayList<>();
+            if (space != null) {
+                for (KeyedEntry entry : space.entries.values()) {
+                    if (!KeyedCleared.kept(entry.key(), kept)) {
+                        gone.add(entry);
+                    }
+                }
+            }
+            if (gone.isEmpty()) {
+                return new KeyedCleared(room, spaceName, 0, List.of());
+            }
+            for (KeyedEntry entry : gone) {
+                remove(room, spaceName, space, entry);
+            }
+            RoomEvent event = locked.publish(spaceName + ".cleared", KeyedEvents.cleared(reason, kept));
+            return new KeyedCleared(room, spaceName, gone.size(), List.of(event));
+        });
     }
 
     @Override

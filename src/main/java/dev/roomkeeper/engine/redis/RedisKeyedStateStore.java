@@ -2,6 +2,7 @@ package dev.roomkeeper.engine.redis;
 
 import dev.roomkeeper.keyed.control.KeyedStateStore;
 import dev.roomkeeper.keyed.entity.Condition;
+import dev.roomkeeper.keyed.entity.KeyedCleared;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedEvents;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
@@ -38,11 +39,12 @@ public class RedisKeyedStateStore implements KeyedStateStore {
     private final RedisScript write = RedisScript.load("keyed-write.lua");
     private final RedisScript expire = RedisScript.load("keyed-expire.lua");
     private final RedisScript snapshot = RedisScript.load("keyed-snapshot.lua");
+    private final RedisScript clear = RedisScript.load("keyed-clear.lua");
 
     public RedisKeyedStateStore(RedisClient redis) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.deadlinesKey = redis.key("k:deadlines");
-        redis.load(List.of(write, expire, snapshot));
+        redis.load(List.of(write, expire, snapshot, clear));
     }
 
     @Override
@@ -129,6 +131,25 @@ public class RedisKeyedStateStore implements KeyedStateStore {
             }
         }
         return expired;
+    }
+
+    @Override
+    public KeyedCleared clear(String room, String space, List<String> keep, String reason) {
+        StreamBroker.requireOneLine(room, "room");
+        KeyedCleared.check(keep, reason);
+        long now = redis.settings().clock().millis();
+        List<String> own = new ArrayList<>(2 + keep.size());
+        own.add(space);
+        own.add(KeyedEvents.cleared(reason, keep));
+        own.addAll(keep);
+        List<?> reply = (List<?>) redis.run(clear, keys(room, space),
+                redis.publishingArgs(room, now, own.toArray(String[]::new)));
+        int removed = ((Long) reply.get(0)).intValue();
+        if (reply.size() < 4) {
+            return new KeyedCleared(room, space, removed, List.of());
+        }
+        RoomEvent event = new RoomEvent(room, (Long) reply.get(1), (String) reply.get(2), (String) reply.get(3), now);
+        return new KeyedCleared(room, space, removed, List.of(event));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.roomkeeper.keyed.control;
 
+import dev.roomkeeper.keyed.entity.KeyedCleared;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
 import dev.roomkeeper.keyed.entity.KeyedResult;
@@ -80,6 +81,16 @@ public class KeyedState {
                 return total;
             }
         }
+    }
+
+    /**
+     * Clears a space of a room but for the keys under {@code keep}, with one {@code <space>.cleared} event (see
+     * {@link KeyedStateStore#clear}).
+     */
+    public KeyedCleared clear(String room, String space, List<String> keep, String reason) {
+        KeyedCleared cleared = stored(() -> store.clear(room, space, keep, reason));
+        cleared.events().forEach(events::published);
+        return cleared;
     }
 
     /** Drops a space of a closed room, announcing nothing. */

@@ -1,5 +1,6 @@
 package dev.roomkeeper.keyed.control;
 
+import dev.roomkeeper.keyed.entity.KeyedCleared;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedLimits;
 import dev.roomkeeper.keyed.entity.KeyedResult;
@@ -58,6 +59,19 @@ public interface KeyedStateStore {
      * announcing each. Safe when several nodes call it at once: each expiry is announced exactly once.
      */
     List<KeyedResult> expire(long now, int max);
+
+    /**
+     * Removes every key of a space of a room except those whose name starts with one of {@code keep}, and
+     * announces it with exactly one event, {@code <space>.cleared {"reason":R,"kept":[...]}}, in the same atomic
+     * step (Redis: one script, one {@code PUBLISH}; in process: under the room's lock). A client applies it by
+     * dropping every key not under a kept prefix. When no key is to be removed, nothing changes and nothing is
+     * published. Expired keys not announced yet are removed with the rest, without an event of their own.
+     *
+     * @param keep   key prefixes whose keys stay (each non-empty; may be empty: clear everything)
+     * @param reason why, carried in the event: 1 to 32 characters of a-z 0-9 -
+     * @throws IllegalArgumentException for a room id with a newline, an empty prefix or a bad reason
+     */
+    KeyedCleared clear(String room, String space, List<String> keep, String reason);
 
     /** Drops a space of a room without announcing anything: for closed rooms, whose stream is released too. */
     void release(String room, String space);

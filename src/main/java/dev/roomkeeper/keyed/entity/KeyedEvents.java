@@ -9,6 +9,7 @@ import dev.roomkeeper.platform.entity.JsonString;
  * &lt;space&gt;.set     {"key":K,"value":V,"version":n[,"expiresAt":ms][,"by":U]}
  * &lt;space&gt;.delete  {"key":K,"version":n,"reason":"deleted"[,"by":U]}   (version: the delete's seq)
  * &lt;space&gt;.delete  {"key":K,"version":n,"reason":"expired"}
+ * &lt;space&gt;.cleared {"reason":R,"kept":[P,...]}   (every key not under a kept prefix is gone)
  * </pre>
  */
 public final class KeyedEvents {
@@ -35,6 +36,15 @@ public final class KeyedEvents {
 
     public static String expired(String key, long version) {
         return "{\"key\":" + quote(key) + ",\"version\":" + version + ",\"reason\":\"expired\"}";
+    }
+
+    /** The data of {@code <space>.cleared}: why, and the key prefixes whose keys were kept. */
+    public static String cleared(String reason, java.util.List<String> kept) {
+        StringBuilder json = new StringBuilder(40).append("{\"reason\":").append(quote(reason)).append(",\"kept\":[");
+        for (int i = 0; i < kept.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(quote(kept.get(i)));
+        }
+        return json.append("]}").toString();
     }
 
     /** A JSON string literal of {@code text}. */

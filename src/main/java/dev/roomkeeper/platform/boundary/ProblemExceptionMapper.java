@@ -15,6 +15,8 @@ public class ProblemExceptionMapper implements ExceptionMapper<ProblemException>
 
     @Override
     public Response toResponse(ProblemException e) {
-        return Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uriInfo, e.errors(), e.retryAfterSeconds());
+        Response response = Problems.response(e.status(), e.type(), e.title(), e.getMessage(), uriInfo, e.errors(),
+                e.retryAfterSeconds());
+        return e.extensions().isEmpty() ? response : Problems.withExtensions(response, e.extensions());
     }
 }

@@ -3,6 +3,10 @@ package dev.roomkeeper.platform.boundary;
 import dev.roomkeeper.platform.control.DatabaseFailure;
 import dev.roomkeeper.platform.control.DatabaseUnavailableException;
 import dev.roomkeeper.platform.entity.Problem;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -40,6 +44,34 @@ final class Problems {
         }
         return builder.build();
     }
+
+    /**
+     * The problem response with extension members beside the standard ones (RFC 9457 section 3.2); a member
+     * named as a standard one is left out.
+     */
+    static Response withExtensions(Response response, JsonObject extensions) {
+        Problem problem = (Problem) response.getEntity();
+        JsonObjectBuilder body = Json.createObjectBuilder().add("type", problem.type()).add("title", problem.title())
+                .add("status", problem.status()).add("detail", problem.detail());
+        if (problem.instance() != null) {
+            body.add("instance", problem.instance());
+        }
+        if (problem.errors() != null) {
+            JsonArrayBuilder errors = Json.createArrayBuilder();
+            problem.errors().forEach(f -> errors.add(Json.createObjectBuilder().add("field", f.field()).add("message", f.message())));
+            body.add("errors", errors);
+        }
+        extensions.forEach((name, value) -> {
+            if (!STANDARD.contains(name)) {
+                body.add(name, value);
+            }
+        });
+        Response.ResponseBuilder builder = Response.fromResponse(response).entity(body.build().toString());
+        return builder.type(Problem.MEDIA_TYPE).build();
+    }
+
+    private static final java.util.Set<String> STANDARD = java.util.Set.of("type", "title", "status", "detail",
+            "instance", "errors");
 
     /**
      * A body that could not be read: 400 {@code validation} naming the field when a value had the wrong

@@ -2,6 +2,9 @@ package dev.roomkeeper.platform.control;
 
 import dev.roomkeeper.platform.entity.Problem;
 
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
 import java.util.List;
 
 /**
@@ -15,6 +18,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private final int retryAfterSeconds;
+    private final JsonObject extensions;
 
     public ProblemException(int status, String type, String title, String detail) {
         this(status, type, title, detail, List.of());
@@ -36,6 +40,23 @@ public class ProblemException extends RuntimeException {
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
         this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
+        this.extensions = JsonValue.EMPTY_JSON_OBJECT;
+    }
+
+    /**
+     * A problem with extension members (RFC 9457 section 3.2): what the caller needs to act on it, such as the
+     * current version and value of a key a compare-and-set missed. They are sent beside the standard members of
+     * the problem+json body, and beside {@code code} and {@code message} of a WebSocket error frame; a member
+     * named as a standard one is left out.
+     */
+    protected ProblemException(int status, String type, String title, String detail, JsonObject extensions) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = List.of();
+        this.retryAfterSeconds = 0;
+        this.extensions = extensions == null ? JsonValue.EMPTY_JSON_OBJECT : extensions;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -81,6 +102,11 @@ public class ProblemException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    /** Extension members of the problem; empty for most. */
+    public JsonObject extensions() {
+        return extensions;
     }
 
     /** Seconds after which the caller may try again ({@code Retry-After}); 0 when the response names none. */

@@ -21,6 +21,8 @@ public final class FrameEncoder {
     /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
     private static final JsonProvider JSON = JsonProvider.provider();
 
+    private static final java.util.Set<String> ERROR_MEMBERS = java.util.Set.of("type", "id", "code", "message", "errors", "time");
+
     private FrameEncoder() {
     }
 
@@ -37,6 +39,12 @@ public final class FrameEncoder {
                 }
                 json.add("errors", errors);
             }
+            // a problem's extension members (a conflict's current version and value, say), never over a standard one
+            error.extensions().forEach((name, value) -> {
+                if (!ERROR_MEMBERS.contains(name)) {
+                    json.add(name, value);
+                }
+            });
             return json.add("time", error.time()).build().toString();
         }
         if (frame instanceof Welcome welcome) {

@@ -5,6 +5,7 @@ import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.control.EventSink;
 import dev.roomkeeper.stream.control.OutboundEvent;
 import dev.roomkeeper.stream.control.RoomSubscription;
+import dev.roomkeeper.stream.entity.RoomEvent;
 import dev.roomkeeper.transport.entity.CloseCodes;
 import dev.roomkeeper.transport.entity.OutboundFrame;
 import jakarta.websocket.CloseReason;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +38,8 @@ public final class SocketConnection implements EventSink {
     private final SendQueue<Object> sends;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Map<String, RoomSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** room id to the filters features set on it, by name (see {@link #filter}) */
+    private final Map<String, Map<String, Predicate<RoomEvent>>> filters = new ConcurrentHashMap<>();
     private volatile Caller caller;
     private final long openedAt = System.nanoTime();
     private volatile long lastReceived = openedAt;
@@ -168,7 +172,40 @@ public final class SocketConnection implements EventSink {
 
     @Override
     public boolean send(OutboundEvent event) {
+        if (!filters.isEmpty() && !accepts(event.event())) {
+            return true; // not wanted here: passed over, and the subscription goes on after it
+        }
         return offer(event);
+    }
+
+    /**
+     * Narrows which events of a room this socket is sent: an event goes out only when every filter set on the room
+     * accepts it. A feature sets its own, under its own name, so that a client can observe a subset of that
+     * feature's events (room state: the keys under some prefixes) and nothing else changes; {@code null} removes it.
+     * Filters stay for the socket's life (across a new {@code subscribe} of the room), and apply to replayed events
+     * too. Seqs passed over are never sent: a client sees gaps in the seqs of a narrowed room, by its own request.
+     */
+    public void filter(String roomId, String name, Predicate<RoomEvent> accept) {
+        if (accept == null) {
+            filters.computeIfPresent(roomId, (room, named) -> {
+                named.remove(name);
+                return named.isEmpty() ? null : named;
+            });
+        } else {
+            filters.computeIfAbsent(roomId, room -> new ConcurrentHashMap<>()).put(name, accept);
+        }
+    }
+
+    private boolean accepts(RoomEvent event) {
+        Map<String, Predicate<RoomEvent>> named = filters.get(event.room());
+        if (named != null) {
+            for (Predicate<RoomEvent> accept : named.values()) {
+                if (!accept.test(event)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

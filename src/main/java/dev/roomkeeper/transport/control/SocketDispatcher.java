@@ -204,7 +204,7 @@ public class SocketDispatcher {
         } catch (FrameException e) {
             refuse(connection, frame.id(), "invalid-frame", e.getMessage(), List.of());
         } catch (ProblemException e) {
-            refuse(connection, frame.id(), e.type(), e.getMessage(), e.errors());
+            refuse(connection, frame.id(), e.type(), e.getMessage(), e.errors(), e.extensions());
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, e, () -> "incident " + incident + " on connection " + connection.id());
@@ -300,9 +300,15 @@ public class SocketDispatcher {
 
     /** Sends an error frame, counted by code; the socket stays open. */
     private void refuse(SocketConnection connection, String id, String code, String message, List<FieldError> fields) {
+        refuse(connection, id, code, message, fields, null);
+    }
+
+    /** As above, with a problem's extension members beside code and message. */
+    private void refuse(SocketConnection connection, String id, String code, String message, List<FieldError> fields,
+                        jakarta.json.JsonObject extensions) {
         errorsOut.inc();
         errorsByCode.computeIfAbsent(code, c -> metrics.counter("roomkeeper.ws.errors", "code", c)).inc();
-        connection.send(new OutboundFrame.Error(id, code, message, fields, System.currentTimeMillis()));
+        connection.send(new OutboundFrame.Error(id, code, message, fields, System.currentTimeMillis(), extensions));
     }
 
     private static SocketConnection connection(Session session) {

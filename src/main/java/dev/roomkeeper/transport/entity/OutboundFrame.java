@@ -32,9 +32,15 @@ public sealed interface OutboundFrame {
     }
 
     /** A command was refused; the socket stays open. {@code errors} lists invalid fields (may be empty). */
-    record Error(String id, String code, String message, List<FieldError> errors, long time) implements OutboundFrame {
+    record Error(String id, String code, String message, List<FieldError> errors, long time, JsonObject extensions)
+            implements OutboundFrame {
         public Error {
             errors = List.copyOf(errors);
+            extensions = extensions == null ? JsonObject.EMPTY_JSON_OBJECT : extensions;
+        }
+
+        public Error(String id, String code, String message, List<FieldError> errors, long time) {
+            this(id, code, message, errors, time, null);
         }
     }
 

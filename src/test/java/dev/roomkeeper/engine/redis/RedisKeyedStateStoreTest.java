@@ -68,6 +68,22 @@ class RedisKeyedStateStoreTest extends KeyedStateContract {
     }
 
     @Test
+    void aClearIsOneScriptAndOnePublishHoweverManyKeysGo() {
+        String r = room();
+        for (int i = 0; i < 20; i++) {
+            store.apply(KeyedWrite.set(r, SPACE, "k" + i, "1").withTtl(60_000), KeyedLimits.NONE);
+        }
+        try (Jedis admin = new Jedis("127.0.0.1", REDIS.port())) {
+            long before = calls(admin, "publish");
+            long scriptsBefore = calls(admin, "evalsha");
+            assertEquals(19, store.clear(r, SPACE, List.of("k0"), "vacated").removed());
+            assertEquals(1, calls(admin, "publish") - before);
+            assertEquals(1, calls(admin, "evalsha") - scriptsBefore);
+            assertEquals(1L, admin.zcard(keyPrefix + "k:deadlines"), "the removed keys' deadlines went with them");
+        }
+    }
+
+    @Test
     void flushedScriptCacheIsReloaded() {
         String r = room();
         store.apply(KeyedWrite.set(r, SPACE, "a", "1"), KeyedLimits.NONE);

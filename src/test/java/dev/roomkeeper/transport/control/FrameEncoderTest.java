@@ -25,6 +25,16 @@ class FrameEncoderTest {
     }
 
     @Test
+    void anErrorCarriesItsProblemsExtensionMembersButNeverOverAStandardOne() {
+        var extensions = Json.createObjectBuilder().add("key", "k")
+                .add("current", Json.createObjectBuilder().add("version", 7).add("value", Json.createArrayBuilder().add(1)))
+                .add("code", "spoofed").add("time", 0).build();
+        assertEquals("{\"type\":\"error\",\"id\":\"c1\",\"code\":\"version-conflict\",\"message\":\"m\",\"key\":\"k\","
+                        + "\"current\":{\"version\":7,\"value\":[1]},\"time\":8}",
+                FrameEncoder.encode(new OutboundFrame.Error("c1", "version-conflict", "m", List.of(), 8, extensions)));
+    }
+
+    @Test
     void welcomePongUnsubscribedAndResync() {
         assertEquals("{\"type\":\"welcome\",\"id\":\"a1\",\"connectionId\":\"c\",\"user\":{\"id\":\"ada\",\"name\":\"Ada\"},"
                         + "\"time\":1,\"limits\":{\"maxFrameBytes\":65536,\"ratePerSecond\":50.0,\"rateBurst\":100,"

@@ -77,6 +77,29 @@ class SocketConnectionTest {
         assertEquals(0, failures.get());
     }
 
+    @Test
+    void aFeaturesFilterPassesOverTheEventsOfItsRoomItDoesNotAcceptAndOnlyThose() {
+        SocketConnection socket = connection((text, handler) -> {
+            written.add(text);
+            handler.onResult(new SendResult());
+        });
+        socket.filter("r1", "state", e -> !e.type().equals("state.set"));
+        assertTrue(socket.send(event("r1", 1, "state.set")), "passed over, the subscription goes on");
+        assertTrue(socket.send(event("r1", 2, "message")));
+        assertTrue(socket.send(event("r2", 3, "state.set")), "other rooms are not narrowed");
+        socket.filter("r1", "other", e -> e.seq() != 4);
+        socket.send(event("r1", 4, "message"));
+        socket.filter("r1", "state", null);
+        socket.filter("r1", "other", null);
+        socket.send(event("r1", 5, "state.set"));
+        assertEquals(List.of(2L, 3L, 5L), written.stream()
+                .map(text -> Long.parseLong(text.replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList());
+    }
+
+    private static dev.roomkeeper.stream.control.OutboundEvent event(String room, long seq, String type) {
+        return new dev.roomkeeper.stream.control.OutboundEvent(new dev.roomkeeper.stream.entity.RoomEvent(room, seq, type, "{}", 0));
+    }
+
     private SocketConnection connection(BiConsumer<String, SendHandler> sendText) {
         RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[]{RemoteEndpoint.Async.class}, (proxy, method, args) -> {
