@@ -43,8 +43,7 @@ public class WatchReports {
         records.forEach((user, r) -> users.add(new WatchLiveResponse.LiveUser(user, r.seconds(), r.active(), r.updatedAt())));
         users.sort(Comparator.comparingLong(WatchLiveResponse.LiveUser::seconds).reversed()
                 .thenComparing(WatchLiveResponse.LiveUser::userId));
-        return new WatchLiveResponse(roomId, snapshot.epoch(), snapshot.seq(),
-                Accrual.count(records.values(), now, settings.rules()), users);
+        return new WatchLiveResponse(roomId, snapshot.epoch(), snapshot.seq(), count(records, now), users);
     }
 
     /**
@@ -53,8 +52,12 @@ public class WatchReports {
      */
     public WatchReportResponse report(String roomId, boolean live) {
         long now = System.currentTimeMillis();
-        Map<String, WatchRecord> records = live
-                ? records(state.snapshot(roomId, WatchTracker.SPACE, "")) : Map.of();
+        Map<String, WatchRecord> records = new LinkedHashMap<>();
+        if (live) {
+            // as the sweep counts them: each record decided up to now
+            records(state.snapshot(roomId, WatchTracker.SPACE, ""))
+                    .forEach((user, record) -> records.put(user, Accrual.settle(record, now, settings.rules())));
+        }
         Map<String, Map<String, Long>> stored = credits.ofRoom(roomId);
         Set<String> users = new HashSet<>(stored.keySet());
         users.addAll(records.keySet());
@@ -76,6 +79,12 @@ public class WatchReports {
         rows.sort(Comparator.comparingLong(UserWatchResponse::seconds).reversed().thenComparing(UserWatchResponse::userId));
         ViewerCounts viewers = live ? Accrual.count(records.values(), now, settings.rules()) : new ViewerCounts(0, 0, 0, now);
         return new WatchReportResponse(roomId, viewers, rows);
+    }
+
+    /** The viewers now, each record decided up to now (as the sweep counts them). */
+    private ViewerCounts count(Map<String, WatchRecord> records, long now) {
+        return Accrual.count(records.values().stream().map(r -> Accrual.settle(r, now, settings.rules())).toList(), now,
+                settings.rules());
     }
 
     private static Map<String, WatchRecord> records(KeyedSnapshot snapshot) {
