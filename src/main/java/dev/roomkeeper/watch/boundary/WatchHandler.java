@@ -3,6 +3,7 @@ package dev.roomkeeper.watch.boundary;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.entity.PlainText;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.rooms.control.RoomAccess;
 import dev.roomkeeper.rooms.entity.Access;
@@ -80,8 +81,8 @@ public class WatchHandler implements FrameHandler {
     public Reply handle(SocketConnection connection, ClientFrame frame) {
         List<FieldError> errors = new ArrayList<>();
         String room = string(frame, "room", MAX_ROOM_REF, errors);
-        if (room == null && errors.isEmpty()) {
-            errors.add(new FieldError("room", "is required: the room's id or slug"));
+        if (room == null && errors.isEmpty() || room != null && !PlainText.isPlain(room)) {
+            errors.add(new FieldError("room", "must be a room id or slug of 1 to " + MAX_ROOM_REF + " characters"));
         }
         String sessionId = string(frame, "sessionId", 64, errors);
         Boolean visible = bool(frame, "visible", errors);
