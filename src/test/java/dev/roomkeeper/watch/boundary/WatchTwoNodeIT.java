@@ -2,6 +2,7 @@ package dev.roomkeeper.watch.boundary;
 
 import dev.roomkeeper.testing.Api;
 import dev.roomkeeper.testing.Fixtures;
+import dev.roomkeeper.testing.PayaraNode;
 import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -103,6 +104,56 @@ class WatchTwoNodeIT {
             List<JsonObject> published = followerA.seen().stream().filter(WatchTwoNodeIT::isCounts).map(WatchTwoNodeIT::counts).toList();
             assertEquals(2, published.size(), "one event per change, not one per node: " + published);
             assertTrue(seq(one) < seq(two));
+        }
+    }
+
+    /**
+     * A node dies (killed) while a user watches through it: the user's record lives on in Redis, and a node that
+     * follows the room writes its credit with its own flush (the cluster's 30 s). Nothing accrued is lost; a tab left
+     * visible on the dead node is credited for at most the grace after its last heartbeat (its client would go on
+     * on another node with the same tab).
+     */
+    @Test
+    void theCreditOfAUserWatchingThroughAKilledNodeIsWrittenByAnother() {
+        PayaraNode doomed = Servers.extraNode("node-watch-doomed");
+        try {
+            Fixtures onA = new Fixtures(Servers.nodeA());
+            Fixtures onDoomed = new Fixtures(doomed);
+            String room = onA.room().getString("id");
+            String ada = Fixtures.unique("ada");
+            String bob = Fixtures.unique("bob");
+            onA.member(room, ada, "participant");
+            onA.member(room, bob, "participant");
+            // node A follows the room: bob watches through it
+            assertEquals(200, WatchIT.restBeat(onA.as(bob), room, Fixtures.session(), false).status());
+            Api adaOnDoomed = onDoomed.as(ada);
+            String tab = Fixtures.session();
+            assertEquals(200, WatchIT.restBeat(adaOnDoomed, room, tab, true).status());
+            long start = System.currentTimeMillis(); // after the first: a fresh node's first calls are slow
+            long seconds = 0;
+            while (System.currentTimeMillis() - start < 3_000) {
+                seconds = WatchIT.restBeat(adaOnDoomed, room, tab, true).json().getJsonNumber("seconds").longValue();
+                pause();
+            }
+            // with the cluster's 30 s heartbeats, a repeat within 7.5 s writes nothing: one more beat in a new state
+            seconds = WatchIT.restBeat(adaOnDoomed, room, Fixtures.session(), true).json().getJsonNumber("seconds").longValue();
+            assertTrue(seconds >= 2, "accrued " + seconds);
+            doomed.kill();
+
+            long accrued = seconds;
+            Api adaOnA = onA.as(ada);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long credited = 0;
+            while (credited < accrued && System.nanoTime() < deadline) {
+                credited = WatchIT.credits(adaOnA, ada, room);
+                if (credited < accrued) {
+                    pause();
+                }
+            }
+            assertTrue(credited >= accrued, "credited " + credited + " of " + accrued);
+            assertTrue(credited <= accrued + 60 + 5, "at most the grace more: " + credited + " for " + accrued);
+        } finally {
+            doomed.kill();
         }
     }
 
