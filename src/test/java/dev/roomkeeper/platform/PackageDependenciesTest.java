@@ -31,16 +31,17 @@ class PackageDependenciesTest {
     private static final Pattern REFERENCE = Pattern.compile("dev\\.roomkeeper\\.([a-z]+)\\.");
 
     /** Each package and the packages it may use; everything may use platform. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "platform", Set.of(),
-            "auth", Set.of("platform"),
-            "stream", Set.of("platform"),
-            "keyed", Set.of("stream", "platform"),
-            "rooms", Set.of("stream", "auth", "platform"),
-            "transport", Set.of("rooms", "stream", "auth", "platform"),
-            "presence", Set.of("transport", "rooms", "stream", "auth", "platform"),
-            "roomstate", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform"),
-            "engine", Set.of("stream", "presence", "keyed", "rooms", "platform"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("platform", Set.of()),
+            Map.entry("auth", Set.of("platform")),
+            Map.entry("stream", Set.of("platform")),
+            Map.entry("keyed", Set.of("stream", "platform")),
+            Map.entry("rooms", Set.of("stream", "auth", "platform")),
+            Map.entry("transport", Set.of("rooms", "stream", "auth", "platform")),
+            Map.entry("presence", Set.of("transport", "rooms", "stream", "auth", "platform")),
+            Map.entry("roomstate", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform")),
+            Map.entry("watch", Set.of("presence", "keyed", "transport", "rooms", "stream", "auth", "platform")),
+            Map.entry("engine", Set.of("stream", "presence", "keyed", "rooms", "platform")));
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() {
