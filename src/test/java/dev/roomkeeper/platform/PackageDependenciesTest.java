@@ -39,7 +39,8 @@ class PackageDependenciesTest {
             "rooms", Set.of("stream", "auth", "platform"),
             "transport", Set.of("rooms", "stream", "auth", "platform"),
             "presence", Set.of("transport", "rooms", "stream", "auth", "platform"),
-            "engine", Set.of("stream", "presence", "keyed", "rooms", "platform"));
+            "engine", Set.of("stream", "presence", "keyed", "rooms", "platform"),
+            "polls", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform"));
 
     @Test
     void everyPackageUsesOnlyThePackagesBelowIt() {

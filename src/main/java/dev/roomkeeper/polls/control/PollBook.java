@@ -13,6 +13,8 @@ import dev.roomkeeper.polls.entity.Ballot;
 import dev.roomkeeper.polls.entity.CloseReason;
 import dev.roomkeeper.polls.entity.Poll;
 import dev.roomkeeper.polls.entity.PollLimits;
+import dev.roomkeeper.polls.entity.PollOption;
+import dev.roomkeeper.polls.entity.PollRecord;
 import dev.roomkeeper.polls.entity.PollRequest;
 import dev.roomkeeper.polls.entity.Tally;
 import dev.roomkeeper.polls.entity.VoteRequest;
@@ -311,6 +313,50 @@ public class PollBook {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    // ---- the sweep
+
+    /** How long after its creation a recorded poll missing from the live state counts as lost. */
+    static final long LOST_AFTER_MS = 30_000;
+
+    /**
+     * Brings a recorded open poll in line with the live state: closes it at its close time (once across the
+     * cluster), records a close that was not recorded (the database was down), and records a poll whose live state
+     * is gone (the room's space was dropped, the engine lost its data) as closed {@code lost}, with no votes.
+     *
+     * @return true when the poll is closed and recorded now
+     */
+    public boolean settle(PollRecord record) {
+        long now = clock.getAsLong();
+        Optional<KeyedEntry> entry = state.get(record.getRoomId(), SPACE, pollKey(record.getId()));
+        if (entry.isEmpty()) {
+            if (now - record.getCreatedAt().toEpochMilli() < LOST_AFTER_MS) {
+                return false; // its creation may still be under way
+            }
+            Poll lost = fromRecord(record).closedAt(now, CloseReason.LOST, null);
+            if (records.closed(lost, Tally.live(lost, List.of()))) {
+                closes(CloseReason.LOST).inc();
+            }
+            return true;
+        }
+        Poll poll = Poll.fromValue(entry.get().value());
+        if (poll.closed()) {
+            return recorded(new Closed(poll, finalTally(poll, entry.get().version()), false));
+        }
+        if (poll.closesAt() > 0 && poll.closesAt() <= now) {
+            return close(record.getRoomId(), poll.id(), CloseReason.TIME, null).map(this::recorded).orElse(false);
+        }
+        return false;
+    }
+
+    private static Poll fromRecord(PollRecord record) {
+        List<PollOption> options = read("{\"o\":" + record.getOptions() + "}").getJsonArray("o")
+                .getValuesAs(jakarta.json.JsonValue::asJsonObject).stream()
+                .map(o -> new PollOption(o.getString("id"), o.getString("text"))).toList();
+        return new Poll(record.getId(), record.getRoomId(), record.getQuestion(), options, record.isMultiple(),
+                record.getCreatedBy(), record.getCreatedAt().toEpochMilli(),
+                record.getClosesAt() == null ? 0 : record.getClosesAt().toEpochMilli(), false, 0, null, null);
     }
 
     // ---- read
