@@ -61,7 +61,7 @@ public class PollBook {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final int ATTEMPTS = 16;
+    private static final int ATTEMPTS = 32;
 
     @Inject
     KeyedState state;
