@@ -4,6 +4,7 @@ import dev.roomkeeper.auth.boundary.AdminOnly;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.auth.entity.Role;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.platform.control.StrictJsonReader;
 import dev.roomkeeper.platform.entity.PageRequest;
 import dev.roomkeeper.platform.entity.Problem;
 import dev.roomkeeper.polls.control.PollBook;
@@ -23,6 +24,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -78,6 +80,9 @@ public class PollsResource {
     @Inject
     RoomDirectory directory;
 
+    @Inject
+    StrictJsonReader json;
+
     @Context
     SecurityContext security;
 
@@ -95,8 +100,8 @@ public class PollsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "too-many-open-polls or too-many-polls",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(@PathParam("room") String room, JsonObject body) {
-        PollRequest.Parsed parsed = PollRequest.parse(body, NO_ENVELOPE, settings.limits(), System.currentTimeMillis());
+    public Response create(@PathParam("room") String room, String body) {
+        PollRequest.Parsed parsed = PollRequest.parse(object(body), NO_ENVELOPE, settings.limits(), System.currentTimeMillis());
         Access granted = access.resolve(room, caller());
         requireValid(parsed.errors());
         JsonObject poll = book.create(granted, caller().userId(), parsed.request()).toJson();
@@ -117,9 +122,9 @@ public class PollsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "poll-closed or poll-full",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public JsonObject vote(@PathParam("room") String room, @PathParam("pollId") String pollId, JsonObject body) {
+    public JsonObject vote(@PathParam("room") String room, @PathParam("pollId") String pollId, String body) {
         requirePollId(pollId);
-        VoteRequest.Parsed parsed = VoteRequest.parse(body, NO_ENVELOPE);
+        VoteRequest.Parsed parsed = VoteRequest.parse(object(body), NO_ENVELOPE);
         Access granted = access.resolve(room, caller());
         requireValid(parsed.errors());
         return book.vote(granted, caller().userId(), pollId, parsed.request()).toJson();
@@ -223,6 +228,15 @@ public class PollsResource {
             json.add("counts", read(record.getCounts())).add("totalVoters", record.getTotalVoters());
         }
         return json;
+    }
+
+    /** The body as a JSON object (the strict body filter checked it is one strict JSON value); null otherwise. */
+    private JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        JsonValue value = json.read(body);
+        return value.getValueType() == JsonValue.ValueType.OBJECT ? value.asJsonObject() : null;
     }
 
     private static JsonObject read(String text) {

@@ -236,6 +236,82 @@ class PollsClusterIT {
         }
     }
 
+    @Test
+    void vacatingTheRoomClosesItsOpenPollsWhichStayReadable() {
+        Node a = Servers.nodeA();
+        Node b = Servers.nodeB();
+        String room = new Fixtures(a).room().getString("id");
+        String session = Fixtures.session();
+        try (WsClient host = WsClient.authenticated(a.ws(), token("host-4", room, "host"));
+             WsClient watcher = WsClient.authenticated(b.ws(), token("watcher", room, "observer"))) {
+            watcher.send(Fixtures.subscribe(room, "s")).reply("s");
+            host.send(Fixtures.presenceJoin(room, "j", session, 10_000, null)).reply("j");
+            String pollId = host.send("{\"type\":\"poll.create\",\"id\":\"c\",\"room\":\"" + room
+                    + "\",\"question\":\"Lunch?\",\"options\":[\"Yes\",\"No\"]}").reply("c")
+                    .getJsonObject("result").getJsonObject("poll").getString("pollId");
+            Api bob = new Api(b.base(), token("bob", room, "participant"));
+            assertEquals(200, bob.post("/api/rooms/" + room + "/polls/" + pollId + "/votes", "{\"options\":[\"b\"]}").status());
+
+            host.send(Fixtures.presence("leave", room, "l", session)).reply("l"); // the last one present leaves
+            JsonObject closed = watcher.await(event("poll.closed", d -> d.getString("pollId").equals(pollId)))
+                    .getJsonObject("event").getJsonObject("data");
+            assertEquals("vacated", closed.getString("closeReason"));
+            assertEquals(Map.of("a", 0L, "b", 1L), counts(closed.getJsonObject("counts")));
+
+            JsonObject listed = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> bob.get("/api/rooms/" + room + "/polls").json().getJsonArray("items").getJsonObject(0),
+                            p -> "closed".equals(p.getString("state")));
+            assertEquals(Map.of("a", 0L, "b", 1L), counts(listed.getJsonObject("counts")), "read from the record");
+            JsonObject live = host.send("{\"type\":\"poll.list\",\"id\":\"l2\",\"room\":\"" + room + "\"}").reply("l2");
+            assertEquals(0, live.getJsonObject("result").getJsonArray("polls").size(), "the live polls are dropped");
+        }
+    }
+
+    @Test
+    void closingTheRoomClosesItsOpenPollsAndRecordsThem() throws SQLException {
+        Node a = Servers.nodeA();
+        Fixtures onA = new Fixtures(a);
+        String room = onA.room().getString("id");
+        Api host = new Api(a.base(), token("host-5", room, "host"));
+        String pollId = host.post("/api/rooms/" + room + "/polls", "{\"question\":\"More?\",\"options\":[\"Yes\",\"No\"],"
+                + "\"multiple\":true}").json().getString("pollId");
+        assertEquals(200, new Api(a.base(), token("cy", room, "participant"))
+                .post("/api/rooms/" + room + "/polls/" + pollId + "/votes", "{\"options\":[\"a\",\"b\"]}").status());
+        Api admin = onA.admin();
+        assertEquals(200, admin.post("/api/rooms/" + room + "/close", "{\"reason\":\"done\"}").status());
+        assertEquals("room-closed", awaitRecorded(pollId));
+        JsonObject audited = admin.get("/api/rooms/" + room + "/polls/" + pollId).json();
+        assertEquals(Map.of("a", 1L, "b", 1L), counts(audited.getJsonObject("counts")));
+        assertEquals(1, audited.getInt("totalVoters"));
+        assertEquals("cy", audited.getJsonArray("votes").getJsonObject(0).getString("userId"));
+    }
+
+    @Test
+    void restRefusesWhatItMustWithProblems() {
+        Node a = Servers.nodeA();
+        String room = new Fixtures(a).room().getString("id");
+        Api host = new Api(a.base(), token("host-6", room, "host"));
+        Api.Reply notAnObject = host.post("/api/rooms/" + room + "/polls", "[1]");
+        assertEquals(400, notAnObject.status(), notAnObject::toString);
+        assertTrue(notAnObject.isProblem());
+        Api.Reply unknown = host.post("/api/rooms/" + room + "/polls",
+                "{\"question\":\"Q\",\"options\":[\"x\",\"y\"],\"secret\":true}");
+        assertEquals(400, unknown.status(), unknown::toString);
+        assertEquals("secret", unknown.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        String pollId = host.post("/api/rooms/" + room + "/polls", "{\"question\":\"Q\",\"options\":[\"x\",\"y\"]}")
+                .json().getString("pollId");
+        String votes = "/api/rooms/" + room + "/polls/" + pollId + "/votes";
+        Api.Reply observer = new Api(a.base(), token("obs", room, "observer")).post(votes, "{\"options\":[\"a\"]}");
+        assertEquals(403, observer.status(), observer::toString);
+        Api.Reply invalid = new Api(a.base(), token("dan", room, "participant")).post(votes, "{\"options\":[\"q\"]}");
+        assertEquals(400, invalid.status(), invalid::toString);
+        assertTrue(invalid.json().getString("type").endsWith("invalid-option"), invalid::toString);
+        Api.Reply stranger = new Api(a.base(), Fixtures.token("stranger")).post(votes, "{\"options\":[\"a\"]}");
+        assertEquals(403, stranger.status(), stranger::toString);
+        assertEquals(404, host.post("/api/rooms/" + room + "/polls/NOT-A-POLL/close", null).status());
+    }
+
     /** Waits (with a deadline) until the poll's row is closed, and answers its close reason. */
     private static String awaitRecorded(String pollId) throws SQLException {
         try (Connection db = DriverManager.getConnection(Servers.postgresUrl())) {
