@@ -430,6 +430,65 @@ public abstract class KeyedStateContract {
 
     // ---- snapshots and release
 
+    // ---- silent writes
+
+    @Test
+    void aSilentWritePublishesNothingAndTakesTheSeqOfTheRoomsLastEventAsItsVersion() {
+        String r = room();
+        KeyedResult first = store.apply(KeyedWrite.set(r, SPACE, "ballot", "1").silently(), ROOMY);
+        assertEquals(Outcome.APPLIED, first.outcome());
+        assertEquals(0, first.seq(), "no event yet: version 0");
+        assertTrue(first.events().isEmpty());
+        assertEquals(0, stream.position(r).seq(), "nothing was published");
+
+        stream.publish(r, "message", "{}");
+        stream.publish(r, "message", "{}");
+        KeyedResult changed = store.apply(KeyedWrite.set(r, SPACE, "ballot", "2").silently()
+                .withCondition(Condition.ifVersion(0)), ROOMY);
+        assertEquals(Outcome.APPLIED, changed.outcome(), "compare-and-set on a silent key");
+        assertEquals(2, changed.seq(), "the version is the seq of the room's last event");
+        assertEquals(new KeyedEntry("ballot", "2", 2, 0), store.get(r, SPACE, "ballot").orElseThrow());
+
+        KeyedResult counted = store.apply(KeyedWrite.increment(r, SPACE, "voters", 1).silently(), ROOMY);
+        assertEquals("1", counted.entry().value());
+        assertEquals(2, counted.entry().version());
+        KeyedResult announced = store.apply(KeyedWrite.set(r, SPACE, "poll", "\"closed\""), ROOMY);
+        assertEquals(3, announced.seq(), "an announced write after them still takes the next seq");
+        assertTrue(store.get(r, SPACE, "ballot").orElseThrow().version() < announced.seq(),
+                "a silent write made before an event has a smaller version than the event's seq");
+        KeyedResult late = store.apply(KeyedWrite.set(r, SPACE, "ballot", "3").silently(), ROOMY);
+        assertTrue(late.seq() >= announced.seq(), "one made after it has at least its seq");
+
+        KeyedResult deleted = store.apply(KeyedWrite.delete(r, SPACE, "voters").silently(), ROOMY);
+        assertEquals(Outcome.APPLIED, deleted.outcome());
+        assertTrue(deleted.events().isEmpty());
+        assertEquals(List.of("message", "message", "state.set"), types(r), "only the announced write is on the stream");
+        KeyedSnapshot snapshot = store.snapshot(r, SPACE, "");
+        assertEquals(List.of("ballot", "poll"), snapshot.entries().stream().map(KeyedEntry::key).toList());
+        assertEquals(3, snapshot.seq());
+    }
+
+    @Test
+    void silentWritesKeepQuotasIdempotencyAndTheAnnouncementOfExpiries() {
+        String r = room();
+        KeyedLimits two = new KeyedLimits(2, 1_000, 100);
+        store.apply(KeyedWrite.set(r, SPACE, "a", "1").silently(), two);
+        store.apply(KeyedWrite.set(r, SPACE, "b", "1").silently().withTtl(1_000), two);
+        assertEquals(Outcome.TOO_MANY_KEYS, store.apply(KeyedWrite.set(r, SPACE, "c", "1").silently(), two).outcome());
+
+        KeyedWrite once = KeyedWrite.increment(r, SPACE, "a", 5).silently().withIdempotencyKey("vote-1");
+        assertEquals("6", store.apply(once, two).entry().value());
+        assertEquals(Outcome.DUPLICATE, store.apply(once, two).outcome());
+        assertEquals("6", store.get(r, SPACE, "a").orElseThrow().value());
+
+        clock.advance(Duration.ofMillis(1_000));
+        KeyedResult over = store.apply(KeyedWrite.set(r, SPACE, "b", "2").silently(), two);
+        assertEquals(List.of("state.delete"), over.events().stream().map(RoomEvent::type).toList(),
+                "the expiry the write found is announced, the write itself is not");
+        assertEquals(1, over.seq(), "and the write's version is that announcement's seq");
+        assertEquals(List.of("state.delete"), types(r));
+    }
+
     @Test
     void aSnapshotFollowedByTheEventsAfterItsSeqIsAlwaysTheSpace() {
         String r = room();

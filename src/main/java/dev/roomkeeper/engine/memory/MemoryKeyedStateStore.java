@@ -82,6 +82,11 @@ public class MemoryKeyedStateStore implements KeyedStateStore {
                 return new KeyedResult(Outcome.ABSENT, write.room(), write.space(), write.key(), null, events, 0);
             }
             remove(write.room(), write.space(), space, live);
+            if (write.silent()) {
+                long version = locked.position().seq();
+                remember(write, version, now);
+                return new KeyedResult(Outcome.APPLIED, write.room(), write.space(), write.key(), null, events, version);
+            }
             RoomEvent deleted = locked.publish(write.deleteEventType(),
                     seq -> KeyedEvents.deleted(write.key(), seq, write.by()));
             events.add(deleted);
@@ -118,13 +123,19 @@ public class MemoryKeyedStateStore implements KeyedStateStore {
         if (stored != null && live == null) {
             events.add(announceExpiry(locked, write.room(), write.space(), space, stored));
         }
-        long at = expiresAt;
-        RoomEvent set = locked.publish(write.setEventType(), seq -> KeyedEvents.set(write.key(), value, seq, at, write.by()));
-        KeyedEntry entry = new KeyedEntry(write.key(), value, set.seq(), expiresAt);
+        long version;
+        if (write.silent()) {
+            version = locked.position().seq();
+        } else {
+            long at = expiresAt;
+            RoomEvent set = locked.publish(write.setEventType(), seq -> KeyedEvents.set(write.key(), value, seq, at, write.by()));
+            events.add(set);
+            version = set.seq();
+        }
+        KeyedEntry entry = new KeyedEntry(write.key(), value, version, expiresAt);
         put(write.room(), write.space(), live, entry);
-        events.add(set);
-        remember(write, set.seq(), now);
-        return new KeyedResult(Outcome.APPLIED, write.room(), write.space(), write.key(), entry, events, set.seq());
+        remember(write, version, now);
+        return new KeyedResult(Outcome.APPLIED, write.room(), write.space(), write.key(), entry, events, version);
     }
 
     @Override

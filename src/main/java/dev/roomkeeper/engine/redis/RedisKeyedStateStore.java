@@ -61,7 +61,7 @@ public class RedisKeyedStateStore implements KeyedStateStore {
                 condition(w.condition()), Long.toString(w.condition().version()), Long.toString(w.ttlMillis()),
                 w.idempotencyKey() == null ? "" : Long.toString(KeyedWrite.IDEMPOTENCY_WINDOW_MILLIS),
                 w.by() == null ? "" : KeyedEvents.quote(w.by()),
-                Integer.toString(limits.maxKeys()), Long.toString(limits.maxBytes()));
+                Integer.toString(limits.maxKeys()), Long.toString(limits.maxBytes()), w.silent() ? "1" : "");
         List<?> reply = (List<?>) redis.run(write, keys, args);
         Outcome outcome = Outcome.valueOf((String) reply.get(0));
         long seq = (Long) reply.get(1);

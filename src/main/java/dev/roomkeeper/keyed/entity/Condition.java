@@ -4,7 +4,8 @@ package dev.roomkeeper.keyed.entity;
  * When a write applies.
  *
  * @param kind    what is required of the key
- * @param version for {@link Kind#IF_VERSION}: the version the key must have now; else 0
+ * @param version for {@link Kind#IF_VERSION}: the version the key must have now (0 only for a key written
+ *                silently before its room had any event); else 0
  */
 public record Condition(Kind kind, long version) {
 
@@ -27,8 +28,8 @@ public record Condition(Kind kind, long version) {
         if (kind == null) {
             throw new IllegalArgumentException("kind is required");
         }
-        if (kind == Kind.IF_VERSION ? version < 1 : version != 0) {
-            throw new IllegalArgumentException("a version goes with IF_VERSION only, and is at least 1");
+        if (kind == Kind.IF_VERSION ? version < 0 : version != 0) {
+            throw new IllegalArgumentException("a version goes with IF_VERSION only, and is not negative");
         }
     }
 

@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * @param idempotencyKey when not null, a retry with the same key within {@link #IDEMPOTENCY_WINDOW_MILLIS}
  *                       changes nothing and answers {@link KeyedResult.Outcome#DUPLICATE}
  * @param by             who writes (a user id), carried in the event as {@code by}; null to leave it out
+ * @param silent         when true the write publishes no event of its own (see {@link #silently()})
  */
 public record KeyedWrite(String room, String space, String key, Op op, String value, long delta,
-                         Condition condition, long ttlMillis, String idempotencyKey, String by) {
+                         Condition condition, long ttlMillis, String idempotencyKey, String by, boolean silent) {
 
     public static final int MAX_KEY_LENGTH = 256;
     /** Counters are exact in JavaScript and in Redis's Lua (doubles) up to this magnitude. */
@@ -65,6 +66,12 @@ public record KeyedWrite(String room, String space, String key, Op op, String va
         }
     }
 
+    /** A write as its author sends it: announced by its own event. */
+    public KeyedWrite(String room, String space, String key, Op op, String value, long delta,
+                      Condition condition, long ttlMillis, String idempotencyKey, String by) {
+        this(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by, false);
+    }
+
     /** Sets {@code key} to {@code value} (JSON text), unconditionally, with no expiry. */
     public static KeyedWrite set(String room, String space, String key, String value) {
         return new KeyedWrite(room, space, key, Op.SET, value, 0, Condition.always(), 0, null, null);
@@ -81,19 +88,33 @@ public record KeyedWrite(String room, String space, String key, Op op, String va
     }
 
     public KeyedWrite withCondition(Condition condition) {
-        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by);
+        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by, silent);
     }
 
     public KeyedWrite withTtl(long ttlMillis) {
-        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by);
+        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by, silent);
     }
 
     public KeyedWrite withIdempotencyKey(String idempotencyKey) {
-        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by);
+        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by, silent);
     }
 
     public KeyedWrite by(String userId) {
-        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, userId);
+        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, userId, silent);
+    }
+
+    /**
+     * The same write, made without an event: the key changes (atomically, with the same conditions, quotas,
+     * time to live and idempotency) but no {@code <space>.set} or {@code <space>.delete} is published, so the
+     * room's subscribers neither see it nor pay for it. For keys only the server reads (a poll's ballots and
+     * counters). The key's version becomes the seq of the room's last event: it still orders the key against
+     * the room's events (a silent write made after an event has a version at least that event's seq, one made
+     * before has a smaller one), but two silent writes with no event between them get the same version, so
+     * compare-and-set tells silent writes apart only across events. An expired key the write finds is still
+     * announced ({@code <space>.delete}, reason {@code expired}), and so is its own expiry later.
+     */
+    public KeyedWrite silently() {
+        return new KeyedWrite(room, space, key, op, value, delta, condition, ttlMillis, idempotencyKey, by, true);
     }
 
     /** The event type of a change to a key of this space: {@code <space>.set}. */

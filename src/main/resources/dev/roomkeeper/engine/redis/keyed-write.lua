@@ -2,7 +2,7 @@
 -- (never touched when there is none). ARGV 9-19: op (set, incr, del), key, quoted key, value (set) or delta
 -- (incr) or '' (del), condition (always, absent, present, version), expected version, ttl ms (0 for none),
 -- idempotency window ms ('' when the write has no idempotency key), quoted author ('' for none), max keys,
--- max bytes.
+-- max bytes, silent ('1': publish no event of the write's own; the key's version is then the room's last seq).
 --
 -- Returns {outcome, seq, version, expiresAt, value or false (the key after an applied set, else as it is now),
 -- then 3 items per published event: seq, type, data}. An expired key reads as absent; when a write applies to
@@ -11,6 +11,7 @@
 local OP, KEY, QKEY, ARG, COND = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
 local EXPECTED, TTL, WINDOW, BY = tonumber(ARGV[14]), tonumber(ARGV[15]), ARGV[16], ARGV[17]
 local MAX_KEYS, MAX_BYTES = tonumber(ARGV[18]), tonumber(ARGV[19])
+local SILENT = ARGV[20] == '1'
 local MAX_COUNTER = 9007199254740991
 
 local record = redis.call('HGET', K_ENTRIES, KEY)
@@ -34,6 +35,18 @@ local function reply(outcome, seq, entry, rows)
     out[#out + 1] = row[3]
   end
   return out
+end
+
+-- a silent write's version: the seq of the room's last event (0 before any); it keeps the stream's keys alive
+-- as an event would
+local function last_seq()
+  local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if seq > 0 then
+    redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
+    redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]))
+    redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[5]))
+  end
+  return seq
 end
 
 -- the record is "seq\nuntil": the window is judged on the engine's clock (NOW), and Redis drops the record a
@@ -75,6 +88,11 @@ if OP == 'del' then
     return reply('ABSENT', 0, nil, rows)
   end
   remove(KEY, live)
+  if SILENT then
+    local version = last_seq()
+    remember(version)
+    return reply('APPLIED', version, nil, rows)
+  end
   local data
   local seq = emit(SPACE .. '.delete', function(seq)
     data = '{"key":' .. QKEY .. ',"version":' .. digits(seq) .. ',"reason":"deleted"' .. by .. '}'
@@ -134,14 +152,19 @@ if stored and not live then
   rows[1] = announce_expiry(KEY, QKEY, stored)
 end
 local data
-local seq = emit(SPACE .. '.set', function(seq)
-  data = '{"key":' .. QKEY .. ',"value":' .. value .. ',"version":' .. digits(seq)
-  if expires > 0 then
-    data = data .. ',"expiresAt":' .. digits(expires)
-  end
-  data = data .. by .. '}'
-  return data
-end)
+local seq
+if SILENT then
+  seq = last_seq()
+else
+  seq = emit(SPACE .. '.set', function(seq)
+    data = '{"key":' .. QKEY .. ',"value":' .. value .. ',"version":' .. digits(seq)
+    if expires > 0 then
+      data = data .. ',"expiresAt":' .. digits(expires)
+    end
+    data = data .. by .. '}'
+    return data
+  end)
+end
 redis.call('HSET', K_ENTRIES, KEY, digits(seq) .. '\n' .. digits(expires) .. '\n' .. value)
 local grown = #KEY + #value
 if live then
@@ -153,6 +176,8 @@ if expires > 0 then
 elseif live and live.expires > 0 then
   redis.call('ZREM', K_DEADLINES, member(KEY))
 end
-rows[#rows + 1] = {seq, SPACE .. '.set', data}
+if not SILENT then
+  rows[#rows + 1] = {seq, SPACE .. '.set', data}
+end
 remember(seq)
 return reply('APPLIED', seq, {version = seq, expires = expires, value = value}, rows)
