@@ -469,6 +469,24 @@ public abstract class KeyedStateContract {
     }
 
     @Test
+    void ifUnchangedTellsApartSilentWritesThatShareAVersion() {
+        String r = room();
+        stream.publish(r, "message", "{}");
+        KeyedEntry first = store.apply(KeyedWrite.set(r, SPACE, "ballot", "{\"o\":\"a\",\"n\":1}").silently(), ROOMY).entry();
+        KeyedEntry second = store.apply(KeyedWrite.set(r, SPACE, "ballot", "{\"o\":\"b\",\"n\":2}").silently()
+                .withCondition(Condition.ifUnchanged(first)), ROOMY).entry();
+        assertEquals(first.version(), second.version(), "no event between them: one version");
+        KeyedResult stale = store.apply(KeyedWrite.set(r, SPACE, "ballot", "{\"o\":\"c\",\"n\":3}").silently()
+                .withCondition(Condition.ifUnchanged(first)), ROOMY);
+        assertEquals(Outcome.CONFLICT, stale.outcome(), "a writer that read the first value lost");
+        assertEquals(second, stale.entry());
+        assertEquals(Outcome.APPLIED, store.apply(KeyedWrite.set(r, SPACE, "ballot", "{\"o\":\"c\",\"n\":3}")
+                .silently().withCondition(Condition.ifUnchanged(second)), ROOMY).outcome());
+        assertEquals(Outcome.CONFLICT, store.apply(KeyedWrite.delete(r, SPACE, "ballot")
+                .withCondition(Condition.ifUnchanged(second)), ROOMY).outcome());
+    }
+
+    @Test
     void silentWritesKeepQuotasIdempotencyAndTheAnnouncementOfExpiries() {
         String r = room();
         KeyedLimits two = new KeyedLimits(2, 1_000, 100);

@@ -61,7 +61,8 @@ public class RedisKeyedStateStore implements KeyedStateStore {
                 condition(w.condition()), Long.toString(w.condition().version()), Long.toString(w.ttlMillis()),
                 w.idempotencyKey() == null ? "" : Long.toString(KeyedWrite.IDEMPOTENCY_WINDOW_MILLIS),
                 w.by() == null ? "" : KeyedEvents.quote(w.by()),
-                Integer.toString(limits.maxKeys()), Long.toString(limits.maxBytes()), w.silent() ? "1" : "");
+                Integer.toString(limits.maxKeys()), Long.toString(limits.maxBytes()), w.silent() ? "1" : "",
+                w.condition().value() == null ? "" : w.condition().value());
         List<?> reply = (List<?>) redis.run(write, keys, args);
         Outcome outcome = Outcome.valueOf((String) reply.get(0));
         long seq = (Long) reply.get(1);
@@ -191,6 +192,7 @@ public class RedisKeyedStateStore implements KeyedStateStore {
             case IF_ABSENT -> "absent";
             case IF_PRESENT -> "present";
             case IF_VERSION -> "version";
+            case IF_UNCHANGED -> "unchanged";
         };
     }
 }

@@ -45,12 +45,15 @@ import java.util.logging.Logger;
  *     <li>{@code poll/<id>}: the poll ({@link Poll}); written at creation and once more when it closes, so the
  *     version of a closed poll's key is the seq of its close;</li>
  *     <li>{@code vote/<id>/<userId>}: a voter's ballot ({@link Ballot}); one key per voter makes one vote per user,
- *     and a change replaces it by compare-and-set;</li>
+ *     and a change replaces it by compare-and-set (if unchanged: version and text, as the key is written silently);</li>
  *     <li>{@code tally/<id>}: the tally last pushed ({@code poll.tally}), compare-and-set by the node that pushes,
  *     so the cluster pushes a poll's tally at most once per interval;</li>
  *     <li>{@code voters/<id>}, {@code count/open}, {@code count/polls}: counters that bound voters per poll, open
  *     polls and polls per room exactly (incremented first, given back when over the limit).</li>
  * </ul>
+ * Ballots, counters and the last tally pushed are written silently ({@link KeyedWrite#silently()}): the room's
+ * stream carries the {@code poll.*} events only, never a vote or its voter. A poll's own key is written with its
+ * event ({@code polls.set}, at creation and close) so that its close has a seq of its own to order ballots against.
  * Tallies are always derived from the ballots ({@link Tally}); see {@code src/docs/polls.md} for why they are exact.
  */
 @ApplicationScoped
@@ -185,8 +188,8 @@ public class PollBook {
                 }
                 Ballot ballot = Ballot.replacing(options, clock.getAsLong(), before,
                         current.map(KeyedEntry::version).orElse(0L));
-                KeyedResult result = state.apply(KeyedWrite.set(room, SPACE, key, ballot.toValue())
-                        .withCondition(current.map(e -> Condition.ifVersion(e.version())).orElse(Condition.ifAbsent())),
+                KeyedResult result = state.apply(KeyedWrite.set(room, SPACE, key, ballot.toValue()).silently()
+                        .withCondition(current.map(Condition::ifUnchanged).orElse(Condition.ifAbsent())),
                         keyedLimits());
                 if (result.outcome() == KeyedResult.Outcome.CONFLICT) {
                     continue; // another tab of the same voter wrote first: read again
@@ -198,9 +201,11 @@ public class PollBook {
                 if (before == null) {
                     reserved = false; // the voter counts now
                 }
-                // a close that came between reading the poll and writing decides: this vote came too late
+                // a close that came between reading the poll and writing decides: this vote came too late. The
+                // ballot is written silently, so its version is the seq of the room's last event: at least the
+                // close's seq when written after it, smaller when written before (Tally counts version < close)
                 Optional<KeyedEntry> after = state.get(room, SPACE, pollKey(pollId));
-                if (after.isEmpty() || Poll.fromValue(after.get().value()).closed() && after.get().version() < result.seq()) {
+                if (after.isEmpty() || Poll.fromValue(after.get().value()).closed() && after.get().version() <= result.seq()) {
                     throw closed(pollId);
                 }
                 votes(before != null).inc();
@@ -436,8 +441,8 @@ public class PollBook {
             return false;
         }
         JsonObject data = tally.toEvent(now);
-        KeyedResult result = state.apply(KeyedWrite.set(room, SPACE, tallyKey(pollId), data.toString())
-                .withCondition(last.map(e -> Condition.ifVersion(e.version())).orElse(Condition.ifAbsent())), keyedLimits());
+        KeyedResult result = state.apply(KeyedWrite.set(room, SPACE, tallyKey(pollId), data.toString()).silently()
+                .withCondition(last.map(Condition::ifUnchanged).orElse(Condition.ifAbsent())), keyedLimits());
         if (!result.applied()) {
             return false; // another node pushed it
         }
@@ -466,7 +471,7 @@ public class PollBook {
 
     /** Takes one of {@code max} places counted at {@code key}, or refuses with {@code type} (409). */
     private void reserve(String room, String key, int max, String type, String detail) {
-        KeyedResult taken = state.apply(KeyedWrite.increment(room, SPACE, key, 1), keyedLimits());
+        KeyedResult taken = state.apply(KeyedWrite.increment(room, SPACE, key, 1).silently(), keyedLimits());
         if (!taken.applied() || Long.parseLong(taken.entry().value()) > max) {
             if (taken.applied()) {
                 giveBack(room, key);
@@ -477,7 +482,7 @@ public class PollBook {
 
     private void giveBack(String room, String key) {
         try {
-            state.apply(KeyedWrite.increment(room, SPACE, key, -1), keyedLimits());
+            state.apply(KeyedWrite.increment(room, SPACE, key, -1).silently(), keyedLimits());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "could not give back a place of " + key + " in room " + room);
         }

@@ -35,7 +35,8 @@ public record Tally(String pollId, Map<String, Long> counts, long totalVoters, L
      * @param userId  the voter
      * @param options the options chosen
      * @param at      epoch ms of the vote
-     * @param version the seq of the event that stored it
+     * @param version its key's version: the seq of the room's last event when it was stored (ballots are written
+     *                silently)
      */
     public record Vote(String userId, List<String> options, long at, long version) {
         public Vote {

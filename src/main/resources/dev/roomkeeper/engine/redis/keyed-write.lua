@@ -2,7 +2,8 @@
 -- (never touched when there is none). ARGV 9-19: op (set, incr, del), key, quoted key, value (set) or delta
 -- (incr) or '' (del), condition (always, absent, present, version), expected version, ttl ms (0 for none),
 -- idempotency window ms ('' when the write has no idempotency key), quoted author ('' for none), max keys,
--- max bytes, silent ('1': publish no event of the write's own; the key's version is then the room's last seq).
+-- max bytes, silent ('1': publish no event of the write's own; the key's version is then the room's last seq),
+-- the value the key must hold for the condition 'unchanged' (which also requires the expected version).
 --
 -- Returns {outcome, seq, version, expiresAt, value or false (the key after an applied set, else as it is now),
 -- then 3 items per published event: seq, type, data}. An expired key reads as absent; when a write applies to
@@ -69,6 +70,7 @@ end
 
 local holds = COND == 'always' or (COND == 'absent' and live == nil) or (COND == 'present' and live ~= nil)
   or (COND == 'version' and live ~= nil and live.version == EXPECTED)
+  or (COND == 'unchanged' and live ~= nil and live.version == EXPECTED and live.value == ARGV[21])
 if not holds then
   return reply('CONFLICT', 0, live)
 end
