@@ -38,8 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * mvn -q package -DskipTests
  * mvn -q -Pbench exec:java -Dbench.main=dev.roomkeeper.bench.RoomStateLoad -Dexec.args="--rooms 20 --observers 50 --write-rate 1000"
  * </pre>
+ * At the same time, {@code --voters} members of each room vote on the room's poll (created by a host of the room
+ * before the load) at {@code --vote-rate} votes/s across the node, each voter changing its vote between the poll's
+ * two options; when the load stops, every voter's last acknowledged vote is counted on the client and each poll is
+ * closed by its host: the final tally in the close's answer must equal that count exactly (printed per run, and
+ * a mismatch fails the run).
+ * <p>
  * Options (all optional): {@code --rooms N} (20), {@code --observers N} per room (50), {@code --writers N} per
- * room (5), {@code --write-rate N} writes/s across the node (1000), {@code --warmup S} (30), {@code --duration S}
+ * room (5), {@code --write-rate N} writes/s across the node (1000), {@code --voters N} per room (50),
+ * {@code --vote-rate N} votes/s across the node (1000; 0 for none), {@code --warmup S} (30), {@code --duration S}
  * (30), {@code --out DIR} (target/bench). The server is started by the harness (Payara Micro, in-process engine,
  * H2, {@code -Xms1g -Xmx1g -XX:+UseG1GC}) on a free port; the load client runs in this JVM.
  */
@@ -57,6 +64,14 @@ public final class RoomStateLoad {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong closes = new AtomicLong();
+    private final AtomicLong votesSent = new AtomicLong();
+    private final AtomicLong votesAcked = new AtomicLong();
+    private final AtomicLong voteRefusals = new AtomicLong();
+    private final AtomicLong tallies = new AtomicLong();
+    /** room slug to poll id */
+    private final Map<String, String> polls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** room slug to the final tally's counts, from the host's close */
+    private final Map<String, String> finals = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> firstErrors = new ArrayList<>();
 
     private RoomStateLoad(Map<String, String> options) {
@@ -85,6 +100,8 @@ public final class RoomStateLoad {
         int observersPerRoom = option("observers", 50);
         int writersPerRoom = option("writers", 5);
         int writeRate = option("write-rate", 1000);
+        int votersPerRoom = option("voters", 50);
+        int voteRate = option("vote-rate", 1000);
         Duration warmup = Duration.ofSeconds(option("warmup", 30));
         Duration window = Duration.ofSeconds(option("duration", 30));
         Path out = Path.of(options.getOrDefault("out", "target/bench"));
@@ -122,6 +139,8 @@ public final class RoomStateLoad {
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
             List<Client> observers = new ArrayList<>();
             List<Client> writers = new ArrayList<>();
+            List<Client> voters = new ArrayList<>();
+            List<Client> hosts = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
                 for (int o = 0; o < observersPerRoom; o++) {
                     String user = "o" + runId + "-" + r + "-" + o;
@@ -133,9 +152,21 @@ public final class RoomStateLoad {
                     writers.add(new Client(slugs[r], TestTokens.forUser(user).name(user).room(slugs[r], "participant")
                             .expiresIn(Duration.ofHours(2)).hs256(secret), false));
                 }
+                if (voteRate > 0) {
+                    for (int v = 0; v < votersPerRoom; v++) {
+                        String user = "v" + runId + "-" + r + "-" + v;
+                        voters.add(new Client(slugs[r], TestTokens.forUser(user).name(user).room(slugs[r], "participant")
+                                .expiresIn(Duration.ofHours(2)).hs256(secret), false));
+                    }
+                    String host = "h" + runId + "-" + r;
+                    hosts.add(new Client(slugs[r], TestTokens.forUser(host).name(host).room(slugs[r], "host")
+                            .expiresIn(Duration.ofHours(2)).hs256(secret), false));
+                }
             }
             List<Client> all = new ArrayList<>(observers);
             all.addAll(writers);
+            all.addAll(voters);
+            all.addAll(hosts);
             CountDownLatch ready = new CountDownLatch(all.size());
             for (Client client : all) {
                 client.ready = ready;
@@ -144,8 +175,18 @@ public final class RoomStateLoad {
             if (!ready.await(300, TimeUnit.SECONDS)) {
                 throw new IllegalStateException((all.size() - ready.getCount()) + " of " + all.size() + " sockets ready after 300 s");
             }
-            say(all.size() + " sockets ready: " + observers.size() + " observers and " + writers.size() + " writers in "
-                    + rooms + " rooms");
+            say(all.size() + " sockets ready: " + observers.size() + " observers, " + writers.size() + " writers, "
+                    + voters.size() + " voters and " + hosts.size() + " hosts in " + rooms + " rooms");
+            for (Client host : hosts) {
+                host.createPoll();
+            }
+            long pollsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (polls.size() < hosts.size() && System.nanoTime() < pollsDeadline) {
+                Thread.sleep(50); // polling a condition with a deadline: the hosts' acks name the polls
+            }
+            if (polls.size() < hosts.size()) {
+                throw new IllegalStateException(polls.size() + " of " + hosts.size() + " polls created: " + firstErrors);
+            }
 
             ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
             double perTick = writeRate * TICK_MS / 1000.0;
@@ -160,6 +201,18 @@ public final class RoomStateLoad {
                     written.incrementAndGet();
                 }
             }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            if (voteRate > 0) {
+                double votesPerTick = voteRate * TICK_MS / 1000.0;
+                double[] votesOwed = {0};
+                int[] nextVoter = {0};
+                timers.scheduleAtFixedRate(() -> {
+                    votesOwed[0] += votesPerTick;
+                    while (votesOwed[0] >= 1) {
+                        votesOwed[0]--;
+                        voters.get(nextVoter[0]++ % voters.size()).vote();
+                    }
+                }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            }
             timers.scheduleAtFixedRate(() -> all.forEach(Client::ping), 20, 20, TimeUnit.SECONDS);
 
             Thread.sleep(warmup.toMillis()); // the warm-up is a stretch of load, not a wait for a condition
@@ -172,7 +225,35 @@ public final class RoomStateLoad {
             Thread.sleep(3000); // the drain: deliveries of the window's last writes
             ServerProbe.Sample after = probe.sample();
             long deliveries = delivered.get() - deliveredBefore;
+            long votesInWindow = votesAcked.get();
             timers.shutdownNow();
+            timers.awaitTermination(10, TimeUnit.SECONDS);
+            // the exact-tally check: every vote answered, then each host closes its poll
+            long answersDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (voters.stream().anyMatch(Client::votePending) && System.nanoTime() < answersDeadline) {
+                Thread.sleep(50); // polling a condition with a deadline: the last votes' acks
+            }
+            long unanswered = voters.stream().filter(Client::votePending).count();
+            for (Client host : hosts) {
+                host.closePoll();
+            }
+            long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (finals.size() < hosts.size() && System.nanoTime() < closeDeadline) {
+                Thread.sleep(50); // polling a condition with a deadline: the hosts' close acks
+            }
+            int exact = 0;
+            List<String> mismatches = new ArrayList<>();
+            for (Client host : hosts) {
+                long a = voters.stream().filter(v -> v.room.equals(host.room) && "a".equals(v.lastAcked)).count();
+                long b = voters.stream().filter(v -> v.room.equals(host.room) && "b".equals(v.lastAcked)).count();
+                String expectedCounts = "{\"a\":" + a + ",\"b\":" + b + "}";
+                String got = finals.get(host.room);
+                if (expectedCounts.equals(got)) {
+                    exact++;
+                } else if (mismatches.size() < 5) {
+                    mismatches.add(host.room + ": expected " + expectedCounts + ", closed with " + got);
+                }
+            }
             Histogram total = delivery.total();
             double seconds = window.toMillis() / 1000.0;
             double cpuMs = (after.cpuSeconds() - before.cpuSeconds()) * 1000;
@@ -191,6 +272,10 @@ public final class RoomStateLoad {
                     String.format(Locale.ROOT, "server heap used %d MiB of %d, RSS %d MiB; GC %d collections, %.2f s in the window",
                             after.heapUsed() >> 20, after.heapMax() >> 20, after.rssKb() >> 10, after.gcCount() - before.gcCount(),
                             after.gcSeconds() - before.gcSeconds()),
+                    String.format(Locale.ROOT, "poll votes: %d/s asked, %d sent, %d acknowledged (%d by the window's end), %d refused, %d unanswered; %d poll.tally deliveries",
+                            voteRate, votesSent.get(), votesAcked.get(), votesInWindow, voteRefusals.get(), unanswered, tallies.get()),
+                    voteRate == 0 ? "no polls" : String.format(Locale.ROOT, "exact final tallies: %d of %d polls%s", exact, hosts.size(),
+                            mismatches.isEmpty() ? "" : "; MISMATCH " + mismatches),
                     "writes acknowledged " + acked.get() + ", refused " + refused.get() + ", sockets closed by the server "
                             + closes.get() + (firstErrors.isEmpty() ? "" : "; first errors: " + firstErrors),
                     "");
@@ -199,6 +284,9 @@ public final class RoomStateLoad {
             Files.writeString(file, summary);
             say("summary written to " + file);
             all.forEach(Client::close);
+            if (exact < hosts.size()) {
+                throw new IllegalStateException("the final tallies are not exact: " + mismatches);
+            }
         }
     }
 
@@ -216,6 +304,11 @@ public final class RoomStateLoad {
         private WebSocket socket;
         private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
         private long sent;
+        /** the option of the vote in flight (one at a time per voter), null when none */
+        private volatile String voting;
+        /** the option of this voter's last acknowledged vote */
+        private volatile String lastAcked;
+        private boolean nextB;
 
         Client(String room, String token, boolean observer) {
             this.room = room;
@@ -252,7 +345,9 @@ public final class RoomStateLoad {
         private void received(String frame, long at) {
             String type = Wire.type(frame);
             if ("event".equals(type)) {
-                if ("state.set".equals(Wire.eventType(frame))) {
+                if ("poll.tally".equals(Wire.eventType(frame))) {
+                    tallies.incrementAndGet();
+                } else if ("state.set".equals(Wire.eventType(frame))) {
                     int value = frame.indexOf("\"value\":{\"t\":");
                     if (value >= 0) {
                         delivery.recordNanos(at - Wire.number(frame, "t", value));
@@ -271,9 +366,24 @@ public final class RoomStateLoad {
                     ready.countDown();
                 } else if (id != null && id.startsWith("w")) {
                     acked.incrementAndGet();
+                } else if (id != null && id.startsWith("v")) {
+                    lastAcked = voting;
+                    voting = null;
+                    votesAcked.incrementAndGet();
+                } else if ("c".equals(id)) {
+                    polls.put(room, Wire.string(frame, "pollId", 0));
+                } else if ("x".equals(id)) {
+                    int counts = frame.indexOf("\"counts\":");
+                    finals.put(room, counts < 0 ? frame : frame.substring(counts + 9, frame.indexOf('}', counts) + 1));
                 }
             } else if ("error".equals(type)) {
-                refused.incrementAndGet();
+                String id = Wire.string(frame, "id", 0);
+                if (id != null && id.startsWith("v")) {
+                    voting = null; // refused: it does not count, the last acknowledged vote stands
+                    voteRefusals.incrementAndGet();
+                } else {
+                    refused.incrementAndGet();
+                }
                 synchronized (firstErrors) {
                     if (firstErrors.size() < 5) {
                         firstErrors.add(frame);
@@ -285,6 +395,32 @@ public final class RoomStateLoad {
         void write(String key, long nanos) {
             send("{\"type\":\"state.set\",\"id\":\"w" + (sent++) + "\",\"room\":\"" + room + "\",\"key\":\"" + key
                     + "\",\"value\":{\"t\":" + nanos + "}}");
+        }
+
+        void vote() {
+            String poll = polls.get(room);
+            if (poll == null || voting != null) {
+                return; // one vote in flight per voter: its ack says which vote counts
+            }
+            String option = nextB ? "b" : "a";
+            nextB = !nextB;
+            voting = option;
+            votesSent.incrementAndGet();
+            send("{\"type\":\"poll.vote\",\"id\":\"v" + (sent++) + "\",\"room\":\"" + room + "\",\"pollId\":\"" + poll
+                    + "\",\"options\":[\"" + option + "\"]}");
+        }
+
+        boolean votePending() {
+            return voting != null;
+        }
+
+        void createPoll() {
+            send("{\"type\":\"poll.create\",\"id\":\"c\",\"room\":\"" + room
+                    + "\",\"question\":\"Bench?\",\"options\":[\"Yes\",\"No\"]}");
+        }
+
+        void closePoll() {
+            send("{\"type\":\"poll.close\",\"id\":\"x\",\"room\":\"" + room + "\",\"pollId\":\"" + polls.get(room) + "\"}");
         }
 
         void ping() {
