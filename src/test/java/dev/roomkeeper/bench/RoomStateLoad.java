@@ -73,6 +73,8 @@ public final class RoomStateLoad {
     /** room slug to the final tally's counts, from the host's close */
     private final Map<String, String> finals = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> firstErrors = new ArrayList<>();
+    /** sockets opening and not ready yet: bounded, as a storm of handshakes would time out */
+    private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(100);
 
     private RoomStateLoad(Map<String, String> options) {
         this.options = options;
@@ -86,7 +88,12 @@ public final class RoomStateLoad {
             }
             options.put(args[i].substring(2), args[++i]);
         }
-        new RoomStateLoad(options).run();
+        try {
+            new RoomStateLoad(options).run();
+        } catch (Exception | Error e) {
+            e.printStackTrace(System.out); // exec:java reports it only once every thread ended: say it now
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -168,12 +175,29 @@ public final class RoomStateLoad {
             all.addAll(voters);
             all.addAll(hosts);
             CountDownLatch ready = new CountDownLatch(all.size());
+            ScheduledExecutorService pings = Executors.newScheduledThreadPool(1);
+            pings.scheduleAtFixedRate(() -> all.forEach(Client::ping), 20, 20, TimeUnit.SECONDS); // not idle while others connect
+            int connectTimeout = option("connect-timeout", 300);
             for (Client client : all) {
+                if (!connecting.tryAcquire(connectTimeout, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("sockets do not become ready: " + (all.size() - ready.getCount())
+                            + " of " + all.size() + "; first errors: " + firstErrors);
+                }
                 client.ready = ready;
-                http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(node.ws(), client);
+                http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(node.ws(), client)
+                        .whenComplete((socket, error) -> {
+                            if (error != null) {
+                                synchronized (firstErrors) {
+                                    if (firstErrors.size() < 5) {
+                                        firstErrors.add("connect: " + error);
+                                    }
+                                }
+                            }
+                        });
             }
-            if (!ready.await(300, TimeUnit.SECONDS)) {
-                throw new IllegalStateException((all.size() - ready.getCount()) + " of " + all.size() + " sockets ready after 300 s");
+            if (!ready.await(connectTimeout, TimeUnit.SECONDS)) {
+                throw new IllegalStateException((all.size() - ready.getCount()) + " of " + all.size() + " sockets ready after 300 s; "
+                        + "first errors: " + firstErrors + ", sockets closed by the server: " + closes.get());
             }
             say(all.size() + " sockets ready: " + observers.size() + " observers, " + writers.size() + " writers, "
                     + voters.size() + " voters and " + hosts.size() + " hosts in " + rooms + " rooms");
@@ -213,7 +237,7 @@ public final class RoomStateLoad {
                     }
                 }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
             }
-            timers.scheduleAtFixedRate(() -> all.forEach(Client::ping), 20, 20, TimeUnit.SECONDS);
+
 
             Thread.sleep(warmup.toMillis()); // the warm-up is a stretch of load, not a wait for a condition
             delivery.restart();
@@ -221,13 +245,13 @@ public final class RoomStateLoad {
             long writtenBefore = written.get();
             ServerProbe.Sample before = probe.sample();
             Thread.sleep(window.toMillis());
+            timers.shutdownNow(); // the load stops with the window: what follows is drained, not new
+            timers.awaitTermination(10, TimeUnit.SECONDS);
             long writes = written.get() - writtenBefore;
+            long votesInWindow = votesAcked.get();
             Thread.sleep(3000); // the drain: deliveries of the window's last writes
             ServerProbe.Sample after = probe.sample();
             long deliveries = delivered.get() - deliveredBefore;
-            long votesInWindow = votesAcked.get();
-            timers.shutdownNow();
-            timers.awaitTermination(10, TimeUnit.SECONDS);
             // the exact-tally check: every vote answered, then each host closes its poll
             long answersDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (voters.stream().anyMatch(Client::votePending) && System.nanoTime() < answersDeadline) {
@@ -283,6 +307,7 @@ public final class RoomStateLoad {
             Path file = out.resolve("roomstate-" + stamp + ".txt");
             Files.writeString(file, summary);
             say("summary written to " + file);
+            pings.shutdownNow();
             all.forEach(Client::close);
             if (exact < hosts.size()) {
                 throw new IllegalStateException("the final tallies are not exact: " + mismatches);
@@ -343,6 +368,9 @@ public final class RoomStateLoad {
         }
 
         private void received(String frame, long at) {
+            if (System.getProperty("bench.debug") != null) {
+                System.out.println("<- " + frame);
+            }
             String type = Wire.type(frame);
             if ("event".equals(type)) {
                 if ("poll.tally".equals(Wire.eventType(frame))) {
@@ -354,16 +382,16 @@ public final class RoomStateLoad {
                         delivered.incrementAndGet();
                     }
                 }
-            } else if ("ack".equals(type)) {
+            } else if ("welcome".equals(type)) {
+                if (observer) {
+                    send("{\"type\":\"subscribe\",\"id\":\"s\",\"room\":\"" + room + "\"}");
+                } else {
+                    becameReady();
+                }
+            } else if ("ack".equals(type) || "subscribed".equals(type)) {
                 String id = Wire.string(frame, "id", 0);
-                if ("a".equals(id)) {
-                    if (observer) {
-                        send("{\"type\":\"subscribe\",\"id\":\"s\",\"room\":\"" + room + "\"}");
-                    } else {
-                        ready.countDown();
-                    }
-                } else if ("s".equals(id)) {
-                    ready.countDown();
+                if ("s".equals(id)) {
+                    becameReady();
                 } else if (id != null && id.startsWith("w")) {
                     acked.incrementAndGet();
                 } else if (id != null && id.startsWith("v")) {
@@ -395,6 +423,16 @@ public final class RoomStateLoad {
         void write(String key, long nanos) {
             send("{\"type\":\"state.set\",\"id\":\"w" + (sent++) + "\",\"room\":\"" + room + "\",\"key\":\"" + key
                     + "\",\"value\":{\"t\":" + nanos + "}}");
+        }
+
+        private boolean counted;
+
+        private synchronized void becameReady() {
+            if (!counted) {
+                counted = true;
+                ready.countDown();
+                connecting.release();
+            }
         }
 
         void vote() {
