@@ -230,7 +230,7 @@ public abstract class KeyedStateContract {
         String r = room();
         KeyedStateStore other = open().keyedState();
         int threads = 4;
-        int each = 100;
+        int each = 250; // 1,000 increments, half from each node
         List<Future<?>> done = race(threads, t -> {
             KeyedStateStore node = t % 2 == 0 ? store : other;
             for (int i = 0; i < each; i++) {
