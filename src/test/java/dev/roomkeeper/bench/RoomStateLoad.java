@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Options (all optional): {@code --rooms N} (20), {@code --observers N} per room (50), {@code --writers N} per
  * room (5), {@code --write-rate N} writes/s across the node (1000), {@code --voters N} per room (50),
  * {@code --vote-rate N} votes/s across the node (1000; 0 for none), {@code --warmup S} (30), {@code --duration S}
- * (30), {@code --out DIR} (target/bench). The server is started by the harness (Payara Micro, in-process engine,
+ * (30), {@code --connect-timeout S} (300), {@code --http-clients N} JDK clients sharing the sockets (4),
+ * {@code --client-threads N} their callback threads (2), {@code --out DIR} (target/bench). The server is started by the harness (Payara Micro, in-process engine,
  * H2, {@code -Xms1g -Xmx1g -XX:+UseG1GC}) on a free port; the load client runs in this JVM.
  */
 public final class RoomStateLoad {
@@ -143,7 +144,12 @@ public final class RoomStateLoad {
                     throw new IllegalStateException("cannot create room " + slugs[r] + ": " + reply);
                 }
             }
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+            // several clients: each reads its sockets on one selector thread, and one would not keep up
+            java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(option("client-threads", 2));
+            HttpClient[] https = new HttpClient[option("http-clients", 4)];
+            for (int h = 0; h < https.length; h++) {
+                https[h] = HttpClient.newBuilder().executor(callbacks).build();
+            }
             List<Client> observers = new ArrayList<>();
             List<Client> writers = new ArrayList<>();
             List<Client> voters = new ArrayList<>();
@@ -178,7 +184,9 @@ public final class RoomStateLoad {
             ScheduledExecutorService pings = Executors.newScheduledThreadPool(1);
             pings.scheduleAtFixedRate(() -> all.forEach(Client::ping), 20, 20, TimeUnit.SECONDS); // not idle while others connect
             int connectTimeout = option("connect-timeout", 300);
+            int opened = 0;
             for (Client client : all) {
+                HttpClient http = https[opened++ % https.length];
                 if (!connecting.tryAcquire(connectTimeout, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("sockets do not become ready: " + (all.size() - ready.getCount())
                             + " of " + all.size() + "; first errors: " + firstErrors);
