@@ -109,10 +109,69 @@ public class ParticipantCache {
                           boolean cached) {
     }
 
+    /**
+     * What reconciliation changed in a channel.
+     *
+     * @param ended   sessions ended because LiveKit no longer lists them
+     * @param applied sessions added or updated as LiveKit lists them
+     */
+    public record Corrections(int ended, int applied) {
+    }
+
+    /** How recent a session may be and still be ended when LiveKit does not list it (LiveKit's times are seconds). */
+    static final long RECONCILE_SLACK_MILLIS = 5_000;
+
+    /**
+     * Makes a channel agree with what LiveKit listed at {@code listedAt} ({@link Reconciliation}); the differences
+     * become the same events as webhooks make. Marks the channel reconciled.
+     *
+     * @param listed the LiveKit room's participants (empty when it does not exist)
+     */
+    public Corrections reconcile(Target target, String livekitRoom, List<Participant> listed, long listedAt) {
+        Reconciliation.Plan plan = Reconciliation.diff(members(target.roomId(), target.channel()).present(), listed,
+                listedAt, RECONCILE_SLACK_MILLIS);
+        int ended = 0;
+        int applied = 0;
+        for (Participant gone : plan.toEnd()) {
+            LiveKitEvent missedLeft = new LiveKitEvent("", LiveKitEvent.Kind.PARTICIPANT_LEFT, "reconcile", listedAt,
+                    livekitRoom, "", gone, null);
+            Optional<Participant> done = endSession(target, sessionKey(target.channel(), gone.sid()),
+                    s -> s.at() + RECONCILE_SLACK_MILLIS < listedAt, "reconciled", listedAt);
+            if (done.isPresent()) {
+                publish(target, missedLeft, ParticipantRules.LEFT, done.get());
+                ended++;
+            }
+        }
+        for (Participant live : plan.toApply()) {
+            LiveKitEvent missed = new LiveKitEvent("", LiveKitEvent.Kind.PARTICIPANT_JOINED, "reconcile", listedAt,
+                    livekitRoom, "", live, null);
+            if (participantEvent(target, missed) == Outcome.RECORDED) {
+                applied++;
+            }
+        }
+        markSynced(target, livekitRoom, listedAt);
+        return new Corrections(ended, applied);
+    }
+
+    private void markSynced(Target target, String livekitRoom, long at) {
+        String key = channelKey(target.channel());
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<KeyedEntry> entry = state.get(target.roomId(), SPACE, key);
+            Channel next = entry.map(e -> Channel.parse(e.value())).orElse(Channel.empty(target.channel(), livekitRoom))
+                    .synced(at);
+            KeyedResult result = state.apply(KeyedWrite.set(target.roomId(), SPACE, key, next.stored())
+                    .withCondition(entry.map(Condition::ifUnchanged).orElse(Condition.ifAbsent()))
+                    .withTtl(settings.channelTtl().toMillis()).silently(), settings.limits());
+            if (result.outcome() != KeyedResult.Outcome.CONFLICT) {
+                return;
+            }
+        }
+    }
+
     private Outcome participantEvent(Target target, LiveKitEvent event) {
         String sid = event.participant().sid();
         String key = sessionKey(target.channel(), sid);
-        Channel channel = channel(target).orElse(null);
+        Channel channel = channel(target).orElseGet(() -> introduce(target, event.roomName()));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<KeyedEntry> entry = state.get(target.roomId(), SPACE, key);
             Participant current = entry.map(e -> Participant.parse(e.value())).orElse(null);
@@ -165,7 +224,8 @@ public class ParticipantCache {
         Outcome outcome = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS && outcome == null; attempt++) {
             Optional<KeyedEntry> entry = state.get(target.roomId(), SPACE, key);
-            Channel current = entry.map(e -> Channel.parse(e.value())).orElse(Channel.empty(target.channel()));
+            Channel current = entry.map(e -> Channel.parse(e.value()))
+                    .orElse(Channel.empty(target.channel(), event.roomName()));
             if (!event.id().isEmpty() && current.events().contains(event.id())) {
                 outcome = Outcome.DUPLICATE;
                 break;
@@ -297,7 +357,18 @@ public class ParticipantCache {
         }
     }
 
-    private Optional<Channel> channel(Target target) {
+    /**
+     * Writes the record of a channel first heard of through a participant event (silently, if still absent), so
+     * that the channel's LiveKit room name is known to reconciliation. Answers null: nothing is finished in it.
+     */
+    private Channel introduce(Target target, String livekitRoom) {
+        state.apply(KeyedWrite.set(target.roomId(), SPACE, channelKey(target.channel()),
+                        Channel.empty(target.channel(), livekitRoom).stored())
+                .withCondition(Condition.ifAbsent()).withTtl(settings.channelTtl().toMillis()).silently(), settings.limits());
+        return null;
+    }
+
+    Optional<Channel> channel(Target target) {
         return state.get(target.roomId(), SPACE, channelKey(target.channel())).map(e -> Channel.parse(e.value()));
     }
 

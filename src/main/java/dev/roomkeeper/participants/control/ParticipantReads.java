@@ -26,6 +26,9 @@ public class ParticipantReads {
     ParticipantCache cache;
 
     @Inject
+    ParticipantRepair repair;
+
+    @Inject
     Meters metrics;
 
     private Meters.Counter hits;
@@ -45,6 +48,7 @@ public class ParticipantReads {
     public JsonObject members(String roomId, String channel) {
         ParticipantCache.Members members = cache.members(roomId, channel);
         (members.cached() ? hits : misses).inc();
+        repair.afterRead(roomId, members, channel);
         return json(members, channel);
     }
 

@@ -38,6 +38,9 @@ public class WebhookIngest {
     ParticipantCache cache;
 
     @Inject
+    ParticipantRepair repair;
+
+    @Inject
     Meters metrics;
 
     private volatile WebhookVerifier verifier;
@@ -142,7 +145,9 @@ public class WebhookIngest {
         if (target.isEmpty()) {
             return Outcome.UNMAPPED;
         }
-        return cache.record(target.get(), event);
+        Outcome outcome = cache.record(target.get(), event);
+        repair.seen(target.get(), event.roomName());
+        return outcome;
     }
 
     private void count(String event, String result) {

@@ -163,7 +163,7 @@ public final class WebhookVerifier {
                 participant, track);
     }
 
-    private static Participant participant(LivekitModels.ParticipantInfo info) {
+    static Participant participant(LivekitModels.ParticipantInfo info) {
         List<Track> tracks = new ArrayList<>();
         info.getTracksList().forEach(t -> tracks.add(track(t)));
         long joinedAt = info.getJoinedAtMs() > 0 ? info.getJoinedAtMs() : info.getJoinedAt() * 1000;

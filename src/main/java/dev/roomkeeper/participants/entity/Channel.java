@@ -16,6 +16,7 @@ import java.util.Objects;
  * finished, so that a late delivery about one of them adds nobody back.
  *
  * @param channel   the channel ("" for none)
+ * @param livekitRoom the LiveKit room's name, as LiveKit sends it (what reconciliation asks LiveKit about)
  * @param roomSid   the sid of the room session last started ("" when unknown)
  * @param startedAt when that session started (epoch ms; 0 when unknown)
  * @param ended     the sids of the room sessions that finished, newest last (at most {@value #ENDED_KEPT})
@@ -23,20 +24,21 @@ import java.util.Objects;
  * @param syncedAt  when the channel was last reconciled with LiveKit (epoch ms; 0 when never)
  * @param events    the ids of the last webhook events recorded for the channel, newest last
  */
-public record Channel(String channel, String roomSid, long startedAt, List<String> ended, long endedAt, long syncedAt,
+public record Channel(String channel, String livekitRoom, String roomSid, long startedAt, List<String> ended, long endedAt, long syncedAt,
                       List<String> events) {
 
     public static final int ENDED_KEPT = 16;
 
     public Channel {
         Objects.requireNonNull(channel, "channel");
+        livekitRoom = livekitRoom == null ? "" : livekitRoom;
         roomSid = roomSid == null ? "" : roomSid;
         ended = List.copyOf(ended == null ? List.of() : ended);
         events = List.copyOf(events == null ? List.of() : events);
     }
 
-    public static Channel empty(String channel) {
-        return new Channel(channel, "", 0, List.of(), 0, 0, List.of());
+    public static Channel empty(String channel, String livekitRoom) {
+        return new Channel(channel, livekitRoom, "", 0, List.of(), 0, 0, List.of());
     }
 
     /** Whether the LiveKit room session {@code roomSid} (or, unknown, one of before {@code at}) finished. */
@@ -48,7 +50,7 @@ public record Channel(String channel, String roomSid, long startedAt, List<Strin
     }
 
     public Channel started(String roomSid, long at, String eventId) {
-        return new Channel(channel, roomSid, Math.max(startedAt, at), ended, endedAt, syncedAt,
+        return new Channel(channel, livekitRoom, roomSid, Math.max(startedAt, at), ended, endedAt, syncedAt,
                 Participant.remember(events, eventId));
     }
 
@@ -60,12 +62,12 @@ public record Channel(String channel, String roomSid, long startedAt, List<Strin
         while (next.size() > ENDED_KEPT) {
             next.remove(0);
         }
-        return new Channel(channel, this.roomSid, startedAt, next, Math.max(endedAt, at), syncedAt,
+        return new Channel(channel, livekitRoom, this.roomSid, startedAt, next, Math.max(endedAt, at), syncedAt,
                 Participant.remember(events, eventId));
     }
 
     public Channel synced(long at) {
-        return new Channel(channel, roomSid, startedAt, ended, endedAt, at, events);
+        return new Channel(channel, livekitRoom, roomSid, startedAt, ended, endedAt, Math.max(syncedAt, at), events);
     }
 
     public String stored() {
@@ -73,7 +75,7 @@ public record Channel(String channel, String roomSid, long startedAt, List<Strin
         ended.forEach(sids::add);
         JsonArrayBuilder ids = Json.createArrayBuilder();
         events.forEach(ids::add);
-        return Json.createObjectBuilder().add("channel", channel).add("roomSid", roomSid).add("startedAt", startedAt)
+        return Json.createObjectBuilder().add("channel", channel).add("livekitRoom", livekitRoom).add("roomSid", roomSid).add("startedAt", startedAt)
                 .add("ended", sids).add("endedAt", endedAt).add("syncedAt", syncedAt).add("events", ids).build().toString();
     }
 
@@ -86,7 +88,7 @@ public record Channel(String channel, String roomSid, long startedAt, List<Strin
         json.getJsonArray("ended").forEach(e -> ended.add(((JsonString) e).getString()));
         List<String> events = new ArrayList<>();
         json.getJsonArray("events").forEach(e -> events.add(((JsonString) e).getString()));
-        return new Channel(json.getString("channel"), json.getString("roomSid"),
+        return new Channel(json.getString("channel"), json.getString("livekitRoom", ""), json.getString("roomSid"),
                 json.getJsonNumber("startedAt").longValue(), ended, json.getJsonNumber("endedAt").longValue(),
                 json.getJsonNumber("syncedAt").longValue(), events);
     }

@@ -79,7 +79,7 @@ class ParticipantRulesTest {
 
     @Test
     void anEventOfAFinishedRoomSessionAppliesToNobody() {
-        Channel finished = Channel.empty(CHANNEL).finishing("RM_1", 200_000, "EV_f");
+        Channel finished = Channel.empty(CHANNEL, "lounge-" + CHANNEL).finishing("RM_1", 200_000, "EV_f");
 
         assertEquals(Outcome.OUT_OF_ORDER, ParticipantRules.decide(null, finished,
                 event(LiveKitEvent.Kind.PARTICIPANT_JOINED, "EV_1", "PA_1", 1, 100), CHANNEL).outcome());
