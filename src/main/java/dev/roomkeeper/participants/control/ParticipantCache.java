@@ -13,7 +13,11 @@ import dev.roomkeeper.participants.entity.Participant;
 import dev.roomkeeper.participants.entity.Target;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.stream.control.RoomEvents;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -27,6 +31,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +51,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ParticipantCache {
 
+    private static final Logger LOG = Logger.getLogger(ParticipantCache.class.getName());
     public static final String SPACE = "participants";
     static final int MAX_ATTEMPTS = 32;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,60}");
@@ -164,6 +171,18 @@ public class ParticipantCache {
                     .withTtl(settings.channelTtl().toMillis()).silently(), settings.limits());
             if (result.outcome() != KeyedResult.Outcome.CONFLICT) {
                 return;
+            }
+        }
+    }
+
+    /** A closed room's participants go with it (announcing nothing: its stream is released too). */
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.CLEAN_UP)
+                      RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            try {
+                state.release(closed.roomId(), SPACE);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, e, () -> "participants could not be released on closing " + closed.roomId());
             }
         }
     }

@@ -4,7 +4,11 @@ import dev.roomkeeper.participants.entity.Target;
 import dev.roomkeeper.rooms.control.RoomDirectory;
 import dev.roomkeeper.rooms.entity.RoomResponse;
 import dev.roomkeeper.rooms.entity.Slug;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -21,13 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * split is tried, the longest room part first; the first that names an open room wins. What names no open room is
  * unmapped.
  * <p>
- * Lookups are cached for {@value #CACHE_MILLIS} ms (misses too), so a busy LiveKit room costs the database one query
- * per half minute, not one per delivery.
+ * Lookups are cached for {@value #CACHE_MILLIS} ms (misses for {@value #MISS_MILLIS} ms), so a busy LiveKit room
+ * costs the database one query per half minute, not one per delivery; a room closed or made through this node is
+ * forgotten at once.
  */
 @ApplicationScoped
 public class RoomNames {
 
     static final long CACHE_MILLIS = 30_000;
+    /** Misses are kept shorter: a room made on another node (whose creation this node does not hear of) maps soon. */
+    static final long MISS_MILLIS = 5_000;
     static final int CACHE_SIZE = 10_000;
     /** The longest channel: a session's key is {@code p/<channel>/<sid>}, at most 256 characters. */
     public static final int MAX_CHANNEL = 200;
@@ -91,6 +98,21 @@ public class RoomNames {
         return ref.equals(key) && (Slug.looksLikeId(key) || Slug.isValid(key));
     }
 
+    /**
+     * A closed room maps to nothing from now on, and a new room maps at once, not after the cache's half minute (a
+     * delivery may have come before the room was made).
+     */
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.FORGET) RoomChange change) {
+        if (change instanceof RoomChange.Closed closed) {
+            cache.values().removeIf(c -> closed.roomId().equals(c.roomId()));
+        } else if (change instanceof RoomChange.Created created) {
+            cache.remove(created.roomId());
+            if (created.slug() != null) {
+                cache.remove(created.slug());
+            }
+        }
+    }
+
     /** The open room's id, or null; from the cache when it is fresh. */
     private String resolve(String ref) {
         long now = System.currentTimeMillis();
@@ -102,7 +124,7 @@ public class RoomNames {
         if (cache.size() >= CACHE_SIZE) {
             cache.clear();
         }
-        cache.put(ref, new Cached(roomId, now + CACHE_MILLIS));
+        cache.put(ref, new Cached(roomId, now + (roomId == null ? MISS_MILLIS : CACHE_MILLIS)));
         return roomId;
     }
 }
