@@ -1,7 +1,7 @@
 package dev.roomkeeper.participants.boundary;
 
 import dev.roomkeeper.participants.control.LiveKitRooms;
-import dev.roomkeeper.participants.control.WebhookIngest;
+import dev.roomkeeper.participants.control.ParticipantSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -20,14 +20,18 @@ public class LiveKitReadinessCheck implements HealthCheck {
     @Inject
     LiveKitRooms livekit;
 
+    /**
+     * Settings, not the webhook's bean: health checks run on the server's own threads, where beans that register
+     * metrics on creation cannot be made (Payara's metric registry needs the application's context).
+     */
     @Inject
-    WebhookIngest webhooks;
+    ParticipantSettings settings;
 
     @Override
     public HealthCheckResponse call() {
         LiveKitRooms.Health health = livekit.health();
         var response = HealthCheckResponse.named("roomkeeper-livekit").up()
-                .withData("webhooks", webhooks.configured())
+                .withData("webhooks", !settings.keyPairs().isEmpty())
                 .withData("reconcile", health.enabled())
                 .withData("degraded", health.open());
         if (health.lastError() != null) {
