@@ -3,6 +3,7 @@ package dev.roomkeeper.bench;
 import dev.roomkeeper.testing.Api;
 import dev.roomkeeper.testing.LiveKitDeliveries;
 import dev.roomkeeper.testing.PayaraNode;
+import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.TestTokens;
 import livekit.LivekitModels;
 import org.HdrHistogram.Histogram;
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * mvn -q -Pbench exec:java -Dbench.main=dev.roomkeeper.bench.WebhookLoad -Dexec.args="--rate 1000"
  * </pre>
  * Options: {@code --rate N} deliveries/s (1000), {@code --warmup S} (20), {@code --duration S} (30),
- * {@code --redis-port P} (a running Redis: the Redis engine; default the in-process engine), {@code --out DIR}.
+ * {@code --engine redis} (the Redis engine on a redis-server started from Maven's binary; default the in-process
+ * engine), {@code --redis-port P} (the Redis engine on a running Redis), {@code --out DIR}.
  */
 public final class WebhookLoad {
 
@@ -65,8 +67,14 @@ public final class WebhookLoad {
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        new WebhookLoad(options).run();
-        System.exit(0);
+        int status = 0;
+        try {
+            new WebhookLoad(options).run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // the HTTP client's threads would keep the JVM alive
     }
 
     private int option(String name, int fallback) {
@@ -93,6 +101,9 @@ public final class WebhookLoad {
         props.put("roomkeeper.livekit.rate-limit", "100000");
         props.put("roomkeeper.db.url", "jdbc:h2:file:" + out.toAbsolutePath().resolve("h2-webhooks-" + stamp + "/roomkeeper"));
         String redisPort = options.get("redis-port");
+        if (redisPort == null && "redis".equals(options.get("engine"))) {
+            redisPort = String.valueOf(Servers.redisPort()); // a real redis-server from Maven, as the tests use
+        }
         if (redisPort != null) {
             props.put("roomkeeper.engine.type", "redis");
             props.put("roomkeeper.redis.host", "127.0.0.1");
@@ -109,11 +120,14 @@ public final class WebhookLoad {
                 Thread.sleep(1000); // Payara answers its own 404/500 pages until the application is mapped
                 reply = api.post("/api/rooms", "{\"title\":\"Webhooks\",\"slug\":\"" + slug + "\",\"kind\":\"huddle\"}");
             }
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+            api.post("/api/rooms/" + slug + "/members", "{\"userId\":\"bench-observer\",\"role\":\"observer\"}");
+            String observerToken = TestTokens.forUser("bench-observer").name("Observer").expiresIn(Duration.ofHours(2))
+                    .hs256(secret);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: Grizzly answers GOAWAY
+                    .executor(Executors.newFixedThreadPool(4)).build();
             CountDownLatch ready = new CountDownLatch(1);
-            Observer observer = new Observer(slug, ready);
-            http.newWebSocketBuilder().buildAsync(node.ws(), observer).join()
-                    .sendText(Wire.auth("a", admin), true);
+            Observer observer = new Observer(slug, ready, observerToken);
+            http.newWebSocketBuilder().buildAsync(node.ws(), observer).join();
             if (!ready.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the observer did not subscribe");
             }
@@ -144,12 +158,12 @@ public final class WebhookLoad {
                                     .header("Authorization", delivery.authorization())
                                     .header("Content-Type", "application/webhook+json")
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body())).build(),
-                            HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                            HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                         if (e == null && r.statusCode() == 200) {
                             endpoint.recordNanos(System.nanoTime() - start);
                             answered.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
+                        } else if (failed.incrementAndGet() <= 3) {
+                            System.out.println("delivery failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
                         }
                     });
                 }
@@ -186,9 +200,18 @@ public final class WebhookLoad {
         private final CountDownLatch ready;
         private final StringBuilder partial = new StringBuilder();
 
-        Observer(String room, CountDownLatch ready) {
+        private final String token;
+
+        Observer(String room, CountDownLatch ready, String token) {
             this.room = room;
             this.ready = ready;
+            this.token = token;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.sendText(Wire.auth("a", token), true);
+            webSocket.request(1);
         }
 
         @Override
@@ -199,10 +222,12 @@ public final class WebhookLoad {
                 String frame = partial.toString();
                 partial.setLength(0);
                 String type = Wire.type(frame);
-                if ("ack".equals(type) && "a".equals(Wire.string(frame, "id", 0))) {
+                if ("welcome".equals(type)) {
                     webSocket.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"room\":\"" + room + "\"}", true);
                 } else if ("ack".equals(type) && "s".equals(Wire.string(frame, "id", 0))) {
                     ready.countDown();
+                } else if ("error".equals(type)) {
+                    System.out.println("observer got " + frame);
                 } else if ("event".equals(type) && String.valueOf(Wire.eventType(frame)).startsWith("participants.")) {
                     String stamp = Wire.string(frame, "metadata", 0);
                     if (stamp != null && !stamp.isEmpty()) {
