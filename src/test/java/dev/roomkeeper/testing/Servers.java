@@ -26,6 +26,12 @@ public final class Servers {
 
     /** The HS256 secret every node of this run accepts. Made here, never stored. */
     public static final String SECRET = randomSecret();
+    /** The LiveKit API key pair every node of this run verifies webhooks with (made here, never stored). */
+    public static final String LIVEKIT_KEY = "APIrun" + randomSecret().substring(0, 8).replace('-', 'x').replace('_', 'y');
+    public static final String LIVEKIT_SECRET = randomSecret();
+    /** A second pair every node accepts too, as while rotating keys. */
+    public static final String LIVEKIT_OLD_KEY = "APIold" + randomSecret().substring(0, 8).replace('-', 'x').replace('_', 'y');
+    public static final String LIVEKIT_OLD_SECRET = randomSecret();
     /** How long a dropped presence session stays reconnecting on every node of this run. */
     public static final Duration RECONNECT_GRACE = Duration.ofSeconds(3);
     /** How often every node sweeps expired presence sessions (the server's default). */
@@ -207,6 +213,7 @@ public final class Servers {
         // through the admin API, so a sweep never closes another test's room behind its back.
         props.put("roomkeeper.rooms.inactivity-window", "PT10S");
         props.put("roomkeeper.rooms.idle-sweep-interval", "PT24H");
+        props.put("roomkeeper.livekit.keys", LIVEKIT_KEY + ":" + LIVEKIT_SECRET + "," + LIVEKIT_OLD_KEY + ":" + LIVEKIT_OLD_SECRET);
         return props;
     }
 
