@@ -6,6 +6,8 @@ import dev.roomkeeper.playback.control.PlaybackSettings;
 import dev.roomkeeper.playback.control.Timelines;
 import dev.roomkeeper.playback.entity.CommandType;
 import dev.roomkeeper.playback.entity.PlaybackCommand;
+import dev.roomkeeper.playback.entity.PlaybackInput;
+import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.playback.entity.StreamRequest;
 import dev.roomkeeper.rooms.entity.Access;
 import dev.roomkeeper.transport.control.FrameHandler;
@@ -15,12 +17,15 @@ import dev.roomkeeper.transport.entity.Reply;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Playback over the socket ({@code src/docs/playback.md}): {@code playback.snapshot} (members),
  * {@code playback.create} and the commands {@code playback.play}, {@code playback.pause}, {@code playback.seek},
- * {@code playback.rate}, {@code playback.media} (hosts, and the member control was handed to). Refusals are error
+ * {@code playback.rate}, {@code playback.media} (hosts, and the member control was handed to), and the viewer reports
+ * {@code playback.sync} (a sync_request) and {@code playback.position} (drift) from any member. Refusals are error
  * frames: {@code validation}, {@code not-host} (with {@code viewOnly: true}), {@code rate-limited} (with
  * {@code retryAfterMs}), {@code stream-not-found}, {@code too-many-streams}, {@code busy}.
  */
@@ -28,6 +33,7 @@ import java.util.Set;
 public class PlaybackHandler implements FrameHandler {
 
     private static final int MAX_ROOM_REF = 128;
+    static final long MAX_REPORT_SKEW_MS = 60_000;
 
     @Inject
     Timelines timelines;
@@ -35,10 +41,30 @@ public class PlaybackHandler implements FrameHandler {
     @Inject
     PlaybackSettings settings;
 
+    private static String eventId(jakarta.json.JsonObject body) {
+        List<FieldError> errors = new ArrayList<>();
+        String eventId = PlaybackInput.eventId(body, "eventId", errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return eventId;
+    }
+
+    /** {@code at}: the viewer's estimate of the server time of its position, within a minute of the server's. */
+    private static Long serverTime(ClientFrame frame) {
+        long now = System.currentTimeMillis();
+        Long at = frame.optionalLong("at", 0, Long.MAX_VALUE / 2);
+        if (at == null || Math.abs(at - now) > MAX_REPORT_SKEW_MS) {
+            throw ProblemException.invalid(List.of(new FieldError("at",
+                    "must be the server time of the position (epoch ms), within a minute of the server's clock")));
+        }
+        return at;
+    }
+
     @Override
     public Set<String> types() {
         return Set.of("playback.snapshot", "playback.create", "playback.play", "playback.pause", "playback.seek",
-                "playback.rate", "playback.media");
+                "playback.rate", "playback.media", "playback.sync", "playback.position");
     }
 
     @Override
@@ -48,6 +74,24 @@ public class PlaybackHandler implements FrameHandler {
         String action = frame.type().substring("playback.".length());
         return switch (action) {
             case "snapshot" -> Reply.ack(PlaybackJson.snapshot(timelines.snapshot(room)));
+            case "sync" -> {
+                String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
+                String eventId = eventId(frame.body());
+                yield Reply.ack(PlaybackJson.timeline(room.roomId(), timelines.syncRequest(room, caller, stream, eventId)));
+            }
+            case "position" -> {
+                String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
+                List<FieldError> errors = new ArrayList<>();
+                Long position = PlaybackInput.position(frame.body(), "positionMs", errors);
+                PlaybackInput.require(position, frame.body(), "positionMs", "the viewer's position in ms", errors);
+                Long at = frame.body().containsKey("at") ? serverTime(frame) : null;
+                String eventId = PlaybackInput.eventId(frame.body(), "eventId", errors);
+                if (!errors.isEmpty()) {
+                    throw ProblemException.invalid(errors);
+                }
+                yield Reply.ack(PlaybackJson.judged(room.roomId(), stream, timelines.report(room, caller, stream,
+                        position, at, eventId)));
+            }
             case "create" -> {
                 StreamRequest.Parsed parsed = StreamRequest.parse(frame.body(), settings.defaultToleranceMs());
                 if (!parsed.errors().isEmpty()) {

@@ -45,6 +45,17 @@ final class PlaybackJson {
                 .add("timeline", timeline.toJson()).build();
     }
 
+    /** {@code {room, stream, driftMs, correct, expectedMs, serverTime[, version, timeline]}}: the timeline when to correct. */
+    static JsonObject judged(String roomId, String stream, dev.roomkeeper.playback.control.Timelines.Judged judged) {
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("room", roomId).add("stream", stream)
+                .add("driftMs", judged.report().driftMs()).add("correct", judged.report().correct())
+                .add("expectedMs", judged.report().expectedMs()).add("serverTime", System.currentTimeMillis());
+        if (judged.report().correct()) {
+            json.add("version", judged.entry().version()).add("timeline", Timeline.fromJson(judged.entry().value()).toJson());
+        }
+        return json.build();
+    }
+
     static JsonObjectBuilder event(PlaybackEvent event) {
         JsonObjectBuilder json = JSON.createObjectBuilder().add("stream", event.getStreamId())
                 .add("userId", event.getUserId()).add("type", event.getEventType()).add("eventId", event.getEventId())

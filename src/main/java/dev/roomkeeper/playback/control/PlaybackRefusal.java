@@ -26,7 +26,7 @@ public class PlaybackRefusal extends ProblemException {
     /** 429 {@code rate-limited}: more commands than the per-host rate; {@code retryAfterMs} says when one fits. */
     static PlaybackRefusal rateLimited(double perSecond, int burst, long retryAfterMs) {
         return new PlaybackRefusal(429, "rate-limited", "Too many commands",
-                "A host may send " + (int) perSecond + " playback commands a second (" + burst + " at once); this one was not applied.",
+                "At most " + (int) perSecond + " playback commands (or reports) a second, " + burst + " at once; this one was not applied.",
                 JSON.createObjectBuilder().add("retryAfterMs", retryAfterMs).add("ratePerSecond", perSecond)
                         .add("burst", burst).build());
     }

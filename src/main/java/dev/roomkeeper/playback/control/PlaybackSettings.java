@@ -42,6 +42,8 @@ public class PlaybackSettings {
     int maxStreams = 10;
     double commandRate = 5;
     int commandBurst = 10;
+    double reportRate = 4;
+    int reportBurst = 8;
     Duration flushInterval = Duration.ofSeconds(2);
     Duration bufferMaxWait = Duration.ofSeconds(5);
     Handoff handoff = Handoff.MEMBER;
@@ -64,6 +66,8 @@ public class PlaybackSettings {
         maxStreams = number(config, "max-streams", maxStreams, 1, 100);
         commandRate = number(config, "command-rate", (int) commandRate, 1, 1_000);
         commandBurst = number(config, "command-burst", commandBurst, 1, 10_000);
+        reportRate = number(config, "report-rate", (int) reportRate, 1, 1_000);
+        reportBurst = number(config, "report-burst", reportBurst, 1, 10_000);
         flushInterval = duration(config, "flush-interval", flushInterval, Duration.ofMillis(200), Duration.ofMinutes(1));
         bufferMaxWait = duration(config, "buffer-max-wait", bufferMaxWait, Duration.ofMillis(500), Duration.ofMinutes(1));
         String policy = config.getOptionalValue("roomkeeper.playback.handoff", String.class).orElse("").strip();
@@ -97,6 +101,15 @@ public class PlaybackSettings {
     /** Commands a host may send at once before the rate applies. */
     public int commandBurst() {
         return commandBurst;
+    }
+
+    /** Viewer reports (sync requests, positions, buffering) per second each member may send per room. */
+    public double reportRate() {
+        return reportRate;
+    }
+
+    public int reportBurst() {
+        return reportBurst;
     }
 
     public Duration flushInterval() {

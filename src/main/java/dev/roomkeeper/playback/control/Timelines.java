@@ -9,6 +9,7 @@ import dev.roomkeeper.keyed.entity.KeyedResult;
 import dev.roomkeeper.keyed.entity.KeyedSnapshot;
 import dev.roomkeeper.keyed.entity.KeyedWrite;
 import dev.roomkeeper.platform.control.Meters;
+import dev.roomkeeper.playback.entity.DriftReport;
 import dev.roomkeeper.playback.entity.LogEntry;
 import dev.roomkeeper.playback.entity.PlaybackCommand;
 import dev.roomkeeper.playback.entity.StreamRequest;
@@ -75,6 +76,11 @@ public class Timelines {
     private final Map<String, Meters.Counter> commands = new ConcurrentHashMap<>();
     private final Map<String, Meters.Counter> refusals = new ConcurrentHashMap<>();
     private Meters.Counter duplicates;
+    private Meters.Counter corrections;
+    private Meters.Counter syncRequests;
+    private DriftHistogram drift;
+    /** Per room and member: the budget of viewer reports (sync requests, positions, buffering). */
+    private final Map<String, CommandBudget> reportBudgets = new ConcurrentHashMap<>();
     /** The clock of the command budgets (a test's own). */
     java.util.function.LongSupplier nanos = System::nanoTime;
 
@@ -93,6 +99,9 @@ public class Timelines {
     @PostConstruct
     void init() {
         duplicates = metrics.counter("roomkeeper.playback.duplicates");
+        corrections = metrics.counter("roomkeeper.playback.corrections");
+        syncRequests = metrics.counter("roomkeeper.playback.sync.requests");
+        drift = new DriftHistogram(metrics);
     }
 
     /** The caller's access to the room (members only). */
@@ -210,6 +219,65 @@ public class Timelines {
 
     public Optional<KeyedEntry> entry(String roomId, String streamId) {
         return state.get(roomId, SPACE, PREFIX + streamId);
+    }
+
+    /**
+     * A viewer's {@code sync_request}: answered with the stream's current timeline and its version, read from the
+     * engine; logged.
+     */
+    public KeyedEntry syncRequest(Access room, Caller caller, String streamId, String eventId) {
+        spendReport(room, caller);
+        KeyedEntry entry = entry(room.roomId(), streamId).orElseThrow(() -> refused("stream-not-found",
+                PlaybackRefusal.streamNotFound(streamId)));
+        syncRequests.inc();
+        long now = System.currentTimeMillis();
+        Timeline timeline = Timeline.fromJson(entry.value());
+        log.record(new LogEntry(streamId, caller.userId(), "sync_request", eventId != null ? eventId : serverEventId(),
+                now, timeline.positionAt(now), null));
+        return entry;
+    }
+
+    /** What a position report found, with the timeline it was judged against. */
+    public record Judged(DriftReport report, KeyedEntry entry) {
+    }
+
+    /**
+     * A viewer's position report: {@code positionMs} at server time {@code at} (the viewer's clock plus its measured
+     * offset; null for the time the report arrived). The drift is recorded in the histogram; beyond the stream's
+     * tolerance the viewer is told to correct (and the correction is logged), within it nothing is to be done.
+     */
+    public Judged report(Access room, Caller caller, String streamId, long positionMs, Long at, String eventId) {
+        spendReport(room, caller);
+        KeyedEntry entry = entry(room.roomId(), streamId).orElseThrow(() -> refused("stream-not-found",
+                PlaybackRefusal.streamNotFound(streamId)));
+        Timeline timeline = Timeline.fromJson(entry.value());
+        long now = System.currentTimeMillis();
+        DriftReport judged = DriftReport.judge(timeline, positionMs, at == null ? now : at);
+        drift.record(judged.driftMs());
+        if (judged.correct()) {
+            corrections.inc();
+            log.record(new LogEntry(streamId, caller.userId(), "position", eventId != null ? eventId : serverEventId(),
+                    now, positionMs, "{\"driftMs\":" + judged.driftMs() + ",\"expectedMs\":" + judged.expectedMs() + "}"));
+        }
+        return new Judged(judged, entry);
+    }
+
+    static String serverEventId() {
+        return "srv-" + UUID.randomUUID();
+    }
+
+    /** Takes one report from the member's budget in the room, or refuses with when the next one fits. */
+    void spendReport(Access room, Caller caller) {
+        if (reportBudgets.size() > 100_000) {
+            reportBudgets.clear();
+        }
+        CommandBudget budget = reportBudgets.computeIfAbsent(room.roomId() + "\n" + caller.userId(),
+                k -> new CommandBudget(settings.reportRate(), settings.reportBurst(), nanos.getAsLong()));
+        long wait = budget.take(nanos.getAsLong());
+        if (wait > 0) {
+            throw refused("rate-limited", PlaybackRefusal.rateLimited(settings.reportRate(), settings.reportBurst(),
+                    Math.max(1, wait / 1_000_000)));
+        }
     }
 
     /** Hosts, and the member control was handed to, may control; others are told they only watch. */

@@ -215,4 +215,26 @@ class TimelinesTest {
         assertTrue(log.records.stream(created.stream()).orElseThrow().isPlaying());
         assertEquals(90_000, log.records.stream(created.stream()).orElseThrow().getPositionMs());
     }
+
+    @Test
+    void viewersAreCorrectedOnlyBeyondTheToleranceAndSyncRequestsAreAnswered() {
+        Timeline created = create(null);
+        Timelines.Outcome paused = timelines.command(host, ann, created.stream(),
+                new PlaybackCommand(CommandType.PAUSE, 30_000L, null, null, null, "p1"));
+        long at = paused.timeline().at();
+        Timelines.Judged close = timelines.report(viewer, bob, created.stream(), 30_300, at + 5_000, "r1");
+        assertFalse(close.report().correct());
+        assertEquals(300, close.report().driftMs());
+        Timelines.Judged far = timelines.report(viewer, bob, created.stream(), 29_000, at + 5_000, "r2");
+        assertTrue(far.report().correct());
+        assertEquals(30_000, far.report().expectedMs());
+        KeyedEntry answered = timelines.syncRequest(viewer, bob, created.stream(), "q1");
+        assertEquals(paused.seq(), answered.version());
+        log.flush();
+        assertEquals(List.of("pause", "position", "sync_request"), log.records.events(created.stream(),
+                new StreamRecords.EventFilter(null, null, null), 0, 10).stream()
+                .map(dev.roomkeeper.playback.entity.PlaybackEvent::getEventType).sorted().toList(),
+                "corrections and sync requests are logged, reports within the tolerance are not");
+        assertEquals(2, events().size(), "reports publish nothing");
+    }
 }

@@ -94,4 +94,19 @@ class TimelineTest {
         assertThrows(IllegalArgumentException.class, () -> new Timeline("s", "t", "https://x", 0, Double.NaN, false, T0,
                 true, 500, true, "a", "create", null, null));
     }
+
+    @Test
+    void aViewerIsCorrectedOnlyBeyondTheTolerance() {
+        Timeline playing = paused(0).apply(command(CommandType.PLAY, 10_000L, null, "e1"), "ann", T0);
+        DriftReport close = DriftReport.judge(playing, 12_400, T0 + 2_000);
+        assertEquals(400, close.driftMs());
+        assertFalse(close.correct(), "400 ms is within 500: no micro-seek");
+        DriftReport behind = DriftReport.judge(playing, 11_000, T0 + 2_000);
+        assertEquals(-1_000, behind.driftMs());
+        assertTrue(behind.correct());
+        assertEquals(12_000, behind.expectedMs());
+        Timeline unsynced = new Timeline("s1", "Film", "https://x.example/", 0, 1, true, T0, false, 500, true, "ann",
+                "play", null, null);
+        assertFalse(DriftReport.judge(unsynced, 90_000, T0).correct(), "sync off: viewers play on their own");
+    }
 }
