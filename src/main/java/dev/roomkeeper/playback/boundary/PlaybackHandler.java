@@ -2,6 +2,7 @@ package dev.roomkeeper.playback.boundary;
 
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
+import dev.roomkeeper.playback.control.BufferingGates;
 import dev.roomkeeper.playback.control.PlaybackSettings;
 import dev.roomkeeper.playback.control.Timelines;
 import dev.roomkeeper.playback.entity.CommandType;
@@ -41,6 +42,9 @@ public class PlaybackHandler implements FrameHandler {
     @Inject
     PlaybackSettings settings;
 
+    @Inject
+    BufferingGates gates;
+
     private static String eventId(jakarta.json.JsonObject body) {
         List<FieldError> errors = new ArrayList<>();
         String eventId = PlaybackInput.eventId(body, "eventId", errors);
@@ -64,7 +68,7 @@ public class PlaybackHandler implements FrameHandler {
     @Override
     public Set<String> types() {
         return Set.of("playback.snapshot", "playback.create", "playback.play", "playback.pause", "playback.seek",
-                "playback.rate", "playback.media", "playback.sync", "playback.position");
+                "playback.rate", "playback.media", "playback.sync", "playback.position", "playback.buffer");
     }
 
     @Override
@@ -78,6 +82,16 @@ public class PlaybackHandler implements FrameHandler {
                 String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
                 String eventId = eventId(frame.body());
                 yield Reply.ack(PlaybackJson.timeline(room.roomId(), timelines.syncRequest(room, caller, stream, eventId)));
+            }
+            case "buffer" -> {
+                String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
+                String what = frame.requiredString("state", 8);
+                if (!what.equals("start") && !what.equals("end")) {
+                    throw ProblemException.invalid(List.of(new FieldError("state", "must be start or end")));
+                }
+                BufferingGates.Result result = gates.report(room, caller, stream, what.equals("start"), eventId(frame.body()));
+                yield Reply.ack(jakarta.json.Json.createObjectBuilder().add("room", room.roomId()).add("stream", stream)
+                        .add("result", result.wireName()));
             }
             case "position" -> {
                 String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");

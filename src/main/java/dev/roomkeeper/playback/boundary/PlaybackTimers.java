@@ -1,5 +1,6 @@
 package dev.roomkeeper.playback.boundary;
 
+import dev.roomkeeper.playback.control.BufferingGates;
 import dev.roomkeeper.playback.control.PlaybackLog;
 import dev.roomkeeper.playback.control.PlaybackSettings;
 import jakarta.annotation.PostConstruct;
@@ -18,7 +19,9 @@ import jakarta.inject.Inject;
 
 /**
  * The playback timers, on every node (non-persistent): the {@code playback-flush} every
- * {@code roomkeeper.playback.flush-interval} ({@link PlaybackLog#flush}). Only starts the work; the jobs report their
+ * {@code roomkeeper.playback.flush-interval} ({@link PlaybackLog#flush}), and the {@code playback-buffer-sweep}
+ * (a tenth of {@code roomkeeper.playback.buffer-max-wait}, 0.1 to 1 s) that opens buffering gates whose maximum wait is
+ * over ({@link BufferingGates#sweep}). Only starts the work; the jobs report their
  * runs ({@code roomkeeper.job.*}).
  */
 @Singleton
@@ -27,6 +30,7 @@ import jakarta.inject.Inject;
 public class PlaybackTimers {
 
     private static final String FLUSH = "flush";
+    private static final String GATES = "gates";
 
     @Resource
     TimerService timers;
@@ -37,10 +41,15 @@ public class PlaybackTimers {
     @Inject
     PlaybackSettings settings;
 
+    @Inject
+    BufferingGates gates;
+
     @PostConstruct
     void start() {
         long flushPeriod = settings.flushInterval().toMillis();
         timers.createIntervalTimer(flushPeriod, flushPeriod, new TimerConfig(FLUSH, false));
+        long gatePeriod = gates.sweepInterval().toMillis();
+        timers.createIntervalTimer(gatePeriod, gatePeriod, new TimerConfig(GATES, false));
     }
 
     /** Outside a transaction: each batch is written in its own. */
@@ -49,6 +58,8 @@ public class PlaybackTimers {
     void fire(Timer timer) {
         if (FLUSH.equals(timer.getInfo())) {
             log.flush();
+        } else if (GATES.equals(timer.getInfo())) {
+            gates.sweep();
         }
     }
 }

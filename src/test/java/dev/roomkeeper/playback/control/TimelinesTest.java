@@ -237,4 +237,72 @@ class TimelinesTest {
                 "corrections and sync requests are logged, reports within the tolerance are not");
         assertEquals(2, events().size(), "reports publish nothing");
     }
+
+    private BufferingGates gates(java.time.Duration maxWait) {
+        timelines.settings.bufferMaxWait = maxWait;
+        timelines.settings.reportBurst = 100;
+        BufferingGates gates = new BufferingGates();
+        gates.state = timelines.state;
+        gates.timelines = timelines;
+        gates.settings = timelines.settings;
+        gates.log = log;
+        gates.metrics = timelines.metrics;
+        gates.jobs = log.jobs;
+        gates.events = new dev.roomkeeper.stream.control.RoomEvents() {
+            @Override
+            public RoomEvent publish(String roomId, String type, jakarta.json.JsonObject data) {
+                return broker.publish(roomId, type, data.toString());
+            }
+        };
+        gates.init();
+        return gates;
+    }
+
+    private List<String> causes() {
+        return events().stream().filter(e -> e.type().equals("playback.set"))
+                .map(e -> Timeline.fromJson(jakarta.json.Json.createReader(new java.io.StringReader(e.data()))
+                        .readObject().getJsonObject("value").toString()).cause()).toList();
+    }
+
+    @Test
+    void bufferingViewersPauseTheGroupOnceAndItResumesOnceWhenAllAreReady() {
+        BufferingGates gates = gates(java.time.Duration.ofMinutes(1));
+        Timeline created = create(null);
+        timelines.command(host, ann, created.stream(), play("p1"));
+        Caller cy = new Caller("cy", null, null, false, Map.of(), Instant.now().plusSeconds(3600));
+        assertEquals(BufferingGates.Result.PAUSED, gates.report(viewer, bob, created.stream(), true, null));
+        assertEquals(BufferingGates.Result.WAITING, gates.report(viewer, cy, created.stream(), true, null));
+        assertEquals(BufferingGates.Result.REPORTED, gates.report(viewer, bob, created.stream(), false, null));
+        assertEquals(BufferingGates.Result.RESUMED, gates.report(viewer, cy, created.stream(), false, null));
+        assertEquals(List.of("create", "play", "buffering", "ready"), causes());
+        assertTrue(timelines.timeline(ROOM, created.stream()).orElseThrow().playing());
+    }
+
+    @Test
+    void aViewerThatKeepsBufferingIsLeftBehindAtTheMaximumWaitAndNeverPausesTheRoomAgain() {
+        BufferingGates gates = gates(java.time.Duration.ZERO);
+        Timeline created = create(null);
+        timelines.command(host, ann, created.stream(), play("p1"));
+        assertEquals(BufferingGates.Result.PAUSED, gates.report(viewer, bob, created.stream(), true, null));
+        gates.sweep();
+        assertEquals(List.of("create", "play", "buffering", "ready"), causes());
+        RoomEvent told = events().get(events().size() - 1);
+        assertEquals("playback.left-behind", told.type());
+        assertTrue(told.data().contains("\"bob\""), told.data());
+        assertEquals(BufferingGates.Result.LEFT_BEHIND, gates.report(viewer, bob, created.stream(), true, null));
+        gates.sweep();
+        assertEquals(4, causes().size(), "no further pause: " + causes());
+    }
+
+    @Test
+    void withWaitForEveryoneOffBufferingIsOnlyReported() {
+        BufferingGates gates = gates(java.time.Duration.ofMinutes(1));
+        Timeline created = timelines.create(host, ann, new StreamRequest("https://cdn.example/f.mp4", "Film", true, 500,
+                false, null)).timeline();
+        timelines.command(host, ann, created.stream(), play("p1"));
+        assertEquals(BufferingGates.Result.REPORTED, gates.report(viewer, bob, created.stream(), true, null));
+        assertEquals(List.of("create", "play"), causes());
+        log.flush();
+        assertEquals(1, log.records.countEvents(created.stream(), new StreamRecords.EventFilter("buffer_start", null, null)));
+    }
 }
