@@ -3,6 +3,7 @@ package dev.roomkeeper.playback.boundary;
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.playback.control.BufferingGates;
+import dev.roomkeeper.playback.control.HostHandoff;
 import dev.roomkeeper.playback.control.PlaybackSettings;
 import dev.roomkeeper.playback.control.Timelines;
 import dev.roomkeeper.playback.entity.CommandType;
@@ -45,6 +46,9 @@ public class PlaybackHandler implements FrameHandler {
     @Inject
     BufferingGates gates;
 
+    @Inject
+    HostHandoff handoff;
+
     private static String eventId(jakarta.json.JsonObject body) {
         List<FieldError> errors = new ArrayList<>();
         String eventId = PlaybackInput.eventId(body, "eventId", errors);
@@ -68,7 +72,7 @@ public class PlaybackHandler implements FrameHandler {
     @Override
     public Set<String> types() {
         return Set.of("playback.snapshot", "playback.create", "playback.play", "playback.pause", "playback.seek",
-                "playback.rate", "playback.media", "playback.sync", "playback.position", "playback.buffer");
+                "playback.rate", "playback.media", "playback.sync", "playback.position", "playback.buffer", "playback.handoff");
     }
 
     @Override
@@ -82,6 +86,11 @@ public class PlaybackHandler implements FrameHandler {
                 String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
                 String eventId = eventId(frame.body());
                 yield Reply.ack(PlaybackJson.timeline(room.roomId(), timelines.syncRequest(room, caller, stream, eventId)));
+            }
+            case "handoff" -> {
+                String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");
+                String to = frame.requiredString("to", 128);
+                yield Reply.ack(handoff.handOver(room, caller, stream, to).toJson(room.roomId()));
             }
             case "buffer" -> {
                 String stream = PlaybackJson.streamId(frame.requiredString("stream", 64), "stream");

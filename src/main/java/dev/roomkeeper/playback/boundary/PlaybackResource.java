@@ -10,6 +10,7 @@ import dev.roomkeeper.platform.entity.PageRequest;
 import dev.roomkeeper.platform.entity.Problem;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.platform.entity.WholeNumber;
+import dev.roomkeeper.playback.control.HostHandoff;
 import dev.roomkeeper.playback.control.PlaybackRefusal;
 import dev.roomkeeper.playback.control.PlaybackSettings;
 import dev.roomkeeper.playback.control.StreamRecords;
@@ -67,6 +68,9 @@ public class PlaybackResource {
 
     @Inject
     StreamRecords records;
+
+    @Inject
+    HostHandoff handoff;
 
     @Inject
     PlaybackSettings settings;
@@ -158,6 +162,27 @@ public class PlaybackResource {
         Access access = timelines.access(room, caller());
         requireValid(parsed.errors());
         return timelines.command(access, caller(), id, parsed.command()).toJson(access.roomId());
+    }
+
+    @POST
+    @Path("streams/{stream}/handoff")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Hand control over", description = "Hosts, and the member control was handed to. Body: "
+            + "{to: user id}, a member who is not an observer; announced as playback.set with cause handoff.")
+    @APIResponse(responseCode = "200", description = "{room, stream, seq, timeline}")
+    @APIResponse(responseCode = "400", description = "to is not a member (or an observer)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "not-host",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public JsonObject handOver(@PathParam("room") String room, @PathParam("stream") String stream, String body) {
+        String id = PlaybackJson.streamId(stream, "stream");
+        JsonObject given = object(body);
+        String to = given == null ? null : given.getString("to", null);
+        if (to == null || to.isBlank() || to.length() > 128) {
+            throw ProblemException.invalid(List.of(new FieldError("to", "is required: the user id of a member")));
+        }
+        Access access = timelines.access(room, caller());
+        return handoff.handOver(access, caller(), id, to).toJson(access.roomId());
     }
 
     @GET

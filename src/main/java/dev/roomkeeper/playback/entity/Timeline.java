@@ -97,6 +97,12 @@ public record Timeline(String stream, String title, String media, long positionM
                 waitForAll, user, "handoff", null, member);
     }
 
+    /** The same timeline with another controller (null: hosts only), nothing else changed. */
+    public Timeline withController(String member) {
+        return new Timeline(stream, title, media, positionMs, rate, playing, at, syncEnabled, toleranceMs, waitForAll,
+                by, cause, eventId, member);
+    }
+
     public JsonObject toJson() {
         JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("stream", stream)
