@@ -2,6 +2,7 @@ package dev.roomkeeper.playback.control;
 
 import dev.roomkeeper.platform.control.DatabaseCall;
 import dev.roomkeeper.playback.entity.LogEntry;
+import dev.roomkeeper.playback.entity.PlaybackCleanupRun;
 import dev.roomkeeper.playback.entity.PlaybackEvent;
 import dev.roomkeeper.playback.entity.PlaybackStream;
 import dev.roomkeeper.playback.entity.Timeline;
@@ -88,6 +89,64 @@ public class StreamRecords {
             }
         }
         return inserted;
+    }
+
+    // ---- the cleanup: bounded batches, each row counted by the node whose statement removed or changed it
+
+    /**
+     * Deletes up to {@code batch} events older than {@code cutoff} (server ms), oldest first; nodes doing it at once
+     * may pick the same ids, but a row is deleted (and counted) by one statement only.
+     *
+     * @return the rows this call deleted
+     */
+    @Transactional
+    public int deleteEventsBefore(long cutoff, int batch) {
+        List<Long> ids = em.createQuery("select e.id from PlaybackEvent e where e.timestampMs < :cutoff order by e.timestampMs",
+                Long.class).setParameter("cutoff", cutoff).setMaxResults(batch).getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("delete from PlaybackEvent e where e.id in :ids").setParameter("ids", ids).executeUpdate();
+    }
+
+    /** Up to {@code batch} playing streams whose last sync is before {@code cutoff}, by the idle index. */
+    public List<PlaybackStream> idlePlaying(Instant cutoff, int batch) {
+        return em.createQuery("select s from PlaybackStream s where s.playing = true and s.lastSyncAt < :cutoff"
+                + " order by s.lastSyncAt", PlaybackStream.class).setParameter("cutoff", cutoff).setMaxResults(batch)
+                .getResultList();
+    }
+
+    /**
+     * Resets one idle stream's row (not playing, position kept) if it is still idle and playing: true for the one
+     * node whose update changed it.
+     */
+    @Transactional
+    public boolean reset(String streamId, Instant cutoff, Instant now) {
+        return em.createQuery("update PlaybackStream s set s.playing = false, s.lastSyncAt = :now, s.lastHostId = 'system'"
+                        + " where s.id = :id and s.playing = true and s.lastSyncAt < :cutoff")
+                .setParameter("now", now).setParameter("id", streamId).setParameter("cutoff", cutoff).executeUpdate() == 1;
+    }
+
+    @Transactional
+    public void started(PlaybackCleanupRun run) {
+        em.persist(run);
+    }
+
+    @Transactional
+    public PlaybackCleanupRun finished(PlaybackCleanupRun run) {
+        PlaybackCleanupRun merged = em.merge(run);
+        em.createQuery("delete from PlaybackCleanupRun r where r.startedAt < :before")
+                .setParameter("before", Instant.now().minus(java.time.Duration.ofDays(30))).executeUpdate();
+        return merged;
+    }
+
+    public List<PlaybackCleanupRun> runs(int offset, int limit) {
+        return em.createQuery("select r from PlaybackCleanupRun r order by r.startedAt desc, r.id desc", PlaybackCleanupRun.class)
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    public long countRuns() {
+        return em.createQuery("select count(r) from PlaybackCleanupRun r", Long.class).getSingleResult();
     }
 
     public Optional<PlaybackStream> stream(String streamId) {

@@ -97,6 +97,12 @@ public record Timeline(String stream, String title, String media, long positionM
                 waitForAll, user, "handoff", null, member);
     }
 
+    /** Reset after a long idle time: not playing, the position kept where the last action left it. */
+    public Timeline idle(long now) {
+        return new Timeline(stream, title, media, positionMs, rate, false, now, syncEnabled, toleranceMs, waitForAll,
+                "system", "idle", null, controller);
+    }
+
     /** The same timeline with another controller (null: hosts only), nothing else changed. */
     public Timeline withController(String member) {
         return new Timeline(stream, title, media, positionMs, rate, playing, at, syncEnabled, toleranceMs, waitForAll,

@@ -58,4 +58,60 @@ public class StreamRecordsAccess extends StreamRecords {
             return super.countEvents(streamId, filter);
         });
     }
+
+    @Override
+    public int deleteEventsBefore(long cutoff, int batch) {
+        return factory.fromTransaction(session -> {
+            em = session;
+            return super.deleteEventsBefore(cutoff, batch);
+        });
+    }
+
+    @Override
+    public List<PlaybackStream> idlePlaying(java.time.Instant cutoff, int batch) {
+        return factory.fromSession(session -> {
+            em = session;
+            return super.idlePlaying(cutoff, batch);
+        });
+    }
+
+    @Override
+    public boolean reset(String streamId, java.time.Instant cutoff, java.time.Instant now) {
+        return factory.fromTransaction(session -> {
+            em = session;
+            return super.reset(streamId, cutoff, now);
+        });
+    }
+
+    @Override
+    public void started(dev.roomkeeper.playback.entity.PlaybackCleanupRun run) {
+        factory.inTransaction(session -> {
+            em = session;
+            super.started(run);
+        });
+    }
+
+    @Override
+    public dev.roomkeeper.playback.entity.PlaybackCleanupRun finished(dev.roomkeeper.playback.entity.PlaybackCleanupRun run) {
+        return factory.fromTransaction(session -> {
+            em = session;
+            return super.finished(run);
+        });
+    }
+
+    @Override
+    public List<dev.roomkeeper.playback.entity.PlaybackCleanupRun> runs(int offset, int limit) {
+        return factory.fromSession(session -> {
+            em = session;
+            return super.runs(offset, limit);
+        });
+    }
+
+    @Override
+    public long countRuns() {
+        return factory.fromSession(session -> {
+            em = session;
+            return super.countRuns();
+        });
+    }
 }
