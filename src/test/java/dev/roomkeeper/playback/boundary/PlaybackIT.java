@@ -21,14 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Playback sync against the running WAR over real WebSocket clients, on a node of its own (in-process engine, fresh
- * H2 database) with a small command budget (burst 4, one a second) and a short flush interval: host commands reach
+ * H2 database) with a small command budget (burst 8, one a second) and a short flush interval: host commands reach
  * every viewer as one playback.set each, a member who is no host is view only, an eventId is applied once, the
  * budget refuses with when to retry, a reconnecting viewer recovers the timeline from the room's stream, and the
  * event log reaches the database.
  */
 class PlaybackIT {
 
-    static final int BURST = 4;
+    static final int BURST = 8;
     static final Duration WAIT = Duration.ofSeconds(20);
 
     static PayaraNode node;
@@ -46,6 +46,8 @@ class PlaybackIT {
         props.put("roomkeeper.playback.command-rate", "1");
         props.put("roomkeeper.playback.command-burst", "" + BURST);
         props.put("roomkeeper.playback.flush-interval", "PT0.5S");
+        props.put("roomkeeper.playback.buffer-max-wait", "PT1S");
+        props.put("roomkeeper.playback.report-burst", "50");
         node = new PayaraNode("playback", props).start();
         fx = new Fixtures(node);
     }
@@ -271,5 +273,76 @@ class PlaybackIT {
             assertEquals(403, fx.as(p.ada()).get(path).status());
             assertEquals(400, fx.as(p.host()).get(path + "?type=dance").status());
         }
+    }
+
+    static String buffer(String room, String stream, String id, String state) {
+        return "{\"type\":\"playback.buffer\",\"id\":\"" + id + "\",\"room\":\"" + room + "\",\"stream\":\"" + stream
+                + "\",\"state\":\"" + state + "\"}";
+    }
+
+    @Test
+    void bufferingWithWaitForEveryonePausesOnceAndResumesOnceLeavingAStuckViewerBehind() {
+        Party p = party();
+        try (WsClient host = subscribed(p.host(), p.room()); WsClient ada = subscribed(p.ada(), p.room());
+             WsClient bob = subscribed(p.bob(), p.room())) {
+            String stream = ack(host.send(create(p.room(), "c1")), "c1").getString("stream");
+            ack(host.send(command("play", "p", p.room(), stream, "buf-play", null)), "p");
+            timelineEvent(host, p.room());
+            timelineEvent(host, p.room());
+            assertEquals("paused", ack(ada.send(buffer(p.room(), stream, "b1", "start")), "b1").getString("result"));
+            assertEquals("waiting", ack(bob.send(buffer(p.room(), stream, "b2", "start")), "b2").getString("result"));
+            assertEquals("reported", ack(bob.send(buffer(p.room(), stream, "b3", "end")), "b3").getString("result"));
+            JsonObject paused = timelineEvent(host, p.room());
+            assertEquals("buffering", paused.getString("cause"));
+            assertFalse(paused.getBoolean("playing"));
+            // ada never recovers: the group resumes at the maximum wait, once, and ada is told she is left behind
+            JsonObject resumed = timelineEvent(host, p.room());
+            assertEquals("ready", resumed.getString("cause"), resumed::toString);
+            assertTrue(resumed.getBoolean("playing"));
+            JsonObject told = host.await(f -> "event".equals(f.getString("type", null))
+                    && "playback.left-behind".equals(f.getJsonObject("event").getString("type"))).getJsonObject("event");
+            assertEquals(List.of(p.ada()), told.getJsonObject("data").getJsonArray("users").getValuesAs(jakarta.json.JsonString.class)
+                    .stream().map(jakarta.json.JsonString::getString).toList());
+            assertEquals("left-behind", ack(ada.send(buffer(p.room(), stream, "b4", "start")), "b4").getString("result"));
+            // a later host command marks the end: no pause between
+            ack(host.send(command("seek", "m", p.room(), stream, "buf-mark", "\"positionMs\":1")), "m");
+            assertEquals("buf-mark", timelineEvent(host, p.room()).getString("eventId"), "no second pause");
+        }
+    }
+
+    @Test
+    void whenTheLastHostLeavesControlPassesToTheLongestPresentMember() {
+        Party p = party();
+        try (WsClient host = subscribed(p.host(), p.room()); WsClient ada = subscribed(p.ada(), p.room());
+             WsClient bob = subscribed(p.bob(), p.room())) {
+            String hostTab = Fixtures.session();
+            ack(host.send(Fixtures.presenceJoin(p.room(), "j0", hostTab, 10_000, null)), "j0");
+            ack(ada.send(Fixtures.presenceJoin(p.room(), "j1", Fixtures.session(), 10_000, null)), "j1");
+            ack(bob.send(Fixtures.presenceJoin(p.room(), "j2", Fixtures.session(), 10_000, null)), "j2");
+            String stream = ack(host.send(create(p.room(), "c1")), "c1").getString("stream");
+            ack(host.send(command("play", "p", p.room(), stream, "hand-play", null)), "p");
+            timelineEvent(bob, p.room());
+            timelineEvent(bob, p.room());
+            ack(host.send(Fixtures.presence("leave", p.room(), "l0", hostTab)), "l0");
+            JsonObject handed = timelineEvent(bob, p.room());
+            assertEquals("handoff", handed.getString("cause"), handed::toString);
+            assertEquals(p.ada(), handed.getString("controller"), "ada joined before bob");
+            assertTrue(handed.getBoolean("playing"), "the party goes on");
+            JsonObject byAda = ack(ada.send(command("pause", "a1", p.room(), stream, "ada-pause", null)), "a1");
+            assertFalse(byAda.getJsonObject("timeline").getBoolean("playing"));
+            JsonObject refused = bob.send(command("play", "b1", p.room(), stream, "bob-play", null)).reply("b1");
+            assertEquals("not-host", refused.getString("code", ""), refused::toString);
+        }
+    }
+
+    @Test
+    void anAdminRunsTheCleanupAndSeesItsRunRecorded() {
+        Api.Reply run = fx.admin().post("/api/playback-cleanups", null);
+        assertEquals(201, run.status(), run::toString);
+        assertEquals("admin", run.json().getString("trigger"));
+        assertTrue(run.json().containsKey("eventsDeleted") && run.json().containsKey("streamsReset"), run::toString);
+        JsonObject runs = fx.admin().get("/api/playback-cleanups").json();
+        assertTrue(runs.getInt("total") >= 1, runs::toString);
+        assertEquals(403, fx.as(Fixtures.unique("someone")).get("/api/playback-cleanups").status());
     }
 }
