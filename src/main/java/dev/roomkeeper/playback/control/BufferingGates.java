@@ -159,6 +159,28 @@ public class BufferingGates {
         throw PlaybackRefusal.busy(streamId);
     }
 
+    /** {@code viewer} left the room: as ready, so a departed viewer never holds the group. */
+    void left(String roomId, String streamId, String viewer) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<KeyedEntry> read = state.get(roomId, Timelines.SPACE, GATES + streamId);
+            if (read.isEmpty()) {
+                return;
+            }
+            BufferingGate gate = BufferingGate.fromJson(read.get().value());
+            Transition t = gate.bufferEnd(viewer);
+            if (t.gate().equals(gate)) {
+                return;
+            }
+            if (store(roomId, streamId, read, t.gate())) {
+                if (t.action() == Action.RESUME) {
+                    closed.remove(roomId + "\n" + streamId);
+                    resume(roomId, streamId, "system", gate.since(), System.currentTimeMillis(), Set.of());
+                }
+                return;
+            }
+        }
+    }
+
     /** One run of the sweep: opens the closed gates this node knows of whose maximum wait is over. */
     public void sweep() {
         sweep.run(() -> {

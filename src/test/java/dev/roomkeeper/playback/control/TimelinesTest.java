@@ -305,4 +305,14 @@ class TimelinesTest {
         log.flush();
         assertEquals(1, log.records.countEvents(created.stream(), new StreamRecords.EventFilter("buffer_start", null, null)));
     }
+
+    @Test
+    void aBufferingViewerWhoLeavesNoLongerHoldsTheGroup() {
+        BufferingGates gates = gates(java.time.Duration.ofMinutes(1));
+        Timeline created = create(null);
+        timelines.command(host, ann, created.stream(), play("p1"));
+        assertEquals(BufferingGates.Result.PAUSED, gates.report(viewer, bob, created.stream(), true, null));
+        gates.left(ROOM, created.stream(), "bob");
+        assertEquals(List.of("create", "play", "buffering", "ready"), causes());
+    }
 }

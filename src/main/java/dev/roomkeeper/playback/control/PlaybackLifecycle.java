@@ -1,0 +1,57 @@
+package dev.roomkeeper.playback.control;
+
+import dev.roomkeeper.keyed.control.KeyedState;
+import dev.roomkeeper.keyed.entity.KeyedEntry;
+import dev.roomkeeper.presence.entity.ChangeKind;
+import dev.roomkeeper.presence.entity.PresenceChange;
+import dev.roomkeeper.rooms.entity.RoomChange;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Playback through a room's life: a viewer who leaves while the group waits for it counts as ready (so a departed
+ * viewer never holds the room), and a closed room's {@code playback} space is released (its rows go with the room in
+ * the database). A vacated room keeps its timelines: the party may come back; the cleanup resets idle streams.
+ */
+@ApplicationScoped
+public class PlaybackLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(PlaybackLifecycle.class.getName());
+
+    @Inject
+    KeyedState state;
+
+    @Inject
+    BufferingGates gates;
+
+    void onPresence(@Observes PresenceChange change) {
+        if (change.kind() != ChangeKind.USER_LEFT) {
+            return;
+        }
+        try {
+            for (KeyedEntry gate : state.snapshot(change.room(), Timelines.SPACE, BufferingGates.GATES).entries()) {
+                gates.left(change.room(), gate.key().substring(BufferingGates.GATES.length()), change.userId());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "could not release the buffering gates of a viewer who left " + change.room());
+        }
+    }
+
+    void onRoomChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(RoomChange.CLEAN_UP + 20)
+                      RoomChange change) {
+        if (!(change instanceof RoomChange.Closed closed)) {
+            return;
+        }
+        try {
+            state.release(closed.roomId(), Timelines.SPACE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "could not release the playback state of closed room " + closed.roomId());
+        }
+    }
+}
