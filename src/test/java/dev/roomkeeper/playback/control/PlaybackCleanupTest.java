@@ -46,9 +46,14 @@ class PlaybackCleanupTest {
     MemoryKeyedStateStore store;
     PlaybackSettings settings;
 
+    /** The database the test runs on: H2 here, PostgreSQL in {@code PlaybackCleanupPostgresIT}. */
+    String databaseUrl() {
+        return TestDatabase.migrated();
+    }
+
     @BeforeEach
     void setUp() {
-        database = TestDatabase.sessionFactory(TestDatabase.migrated(), Room.class, Membership.class,
+        database = TestDatabase.sessionFactory(databaseUrl(), Room.class, Membership.class,
                 PlaybackStream.class, PlaybackEvent.class, PlaybackCleanupRun.class);
         database.inTransaction(s -> s.persist(new Room(ROOM, "movie", "Movie", "huddle", "ann", Instant.now())));
         store = new MemoryKeyedStateStore(new MemoryStreamBroker(EngineSettings.defaults()), Clock.systemUTC());

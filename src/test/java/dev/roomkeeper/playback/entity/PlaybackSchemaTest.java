@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The playback entities validate against the migration on H2 (V8), as hbm2ddl=validate does at deployment; the
+ * The playback entities validate against the migration on H2 (V8; PostgreSQL in {@code PlaybackSchemaPostgresIT}), as hbm2ddl=validate does at deployment; the
  * flush's batched write inserts each (stream, eventId) once and keeps a stream's row at its latest timeline; the
  * event log filters by type and time.
  */
@@ -25,8 +25,13 @@ class PlaybackSchemaTest {
     static final Instant CREATED = Instant.parse("2026-03-01T10:00:00Z");
     static final long T0 = CREATED.toEpochMilli();
 
-    static SessionFactory database() {
-        SessionFactory factory = TestDatabase.sessionFactory(TestDatabase.migrated(), Room.class, Membership.class,
+    /** The database the test runs on: H2 here, PostgreSQL in {@code PlaybackSchemaPostgresIT}. */
+    String databaseUrl() {
+        return TestDatabase.migrated();
+    }
+
+    SessionFactory database() {
+        SessionFactory factory = TestDatabase.sessionFactory(databaseUrl(), Room.class, Membership.class,
                 PlaybackStream.class, PlaybackEvent.class);
         factory.inTransaction(session -> session.persist(new Room(ROOM, "movie", "Movie night", "huddle", "ann", CREATED)));
         return factory;
