@@ -53,10 +53,11 @@ public class PlaybackTimers {
     @PostConstruct
     void start() {
         long flushPeriod = settings.flushInterval().toMillis();
+        log.backlog(); // creates the log now, so its job and backlog are listed from the start
         timers.createIntervalTimer(flushPeriod, flushPeriod, new TimerConfig(FLUSH, false));
         long gatePeriod = gates.sweepInterval().toMillis();
         timers.createIntervalTimer(gatePeriod, gatePeriod, new TimerConfig(GATES, false));
-        long cleanupPeriod = settings.cleanupInterval().toMillis();
+        long cleanupPeriod = cleanup.interval().toMillis();
         timers.createIntervalTimer(cleanupPeriod, cleanupPeriod, new TimerConfig(CLEANUP, false));
     }
 

@@ -68,6 +68,11 @@ public class PlaybackCleanup {
         runs = metrics.counter("roomkeeper.playback.cleanup.runs");
     }
 
+    /** How often the timer runs the cleanup on each node (asking creates the bean, which registers its job). */
+    public java.time.Duration interval() {
+        return settings.cleanupInterval();
+    }
+
     /** The timer's run; skipped while one is going on on this node. */
     public void onTimer() {
         job.call(run -> sweep(run, "timer", null));
