@@ -4,8 +4,9 @@ import dev.roomkeeper.platform.control.Meters;
 
 /**
  * The drift viewers report, as a Prometheus-style histogram built of counters (the metrics seam has counters and
- * gauges): {@code roomkeeper.playback.drift.ms.bucket{le}} counts reports whose absolute drift was at most
- * {@code le} ms (cumulative, {@code +Inf} counting all), with {@code .count} and {@code .sum} (ms).
+ * gauges): {@code roomkeeper.playback.drift{le}} counts reports whose absolute drift was at most {@code le} ms
+ * (cumulative, {@code +Inf} counting all), {@code roomkeeper.playback.drift.reports} all reports and
+ * {@code roomkeeper.playback.drift.ms} the sum of their absolute drifts (ms): the mean is the sum over the reports.
  */
 final class DriftHistogram {
 
@@ -17,11 +18,11 @@ final class DriftHistogram {
 
     DriftHistogram(Meters metrics) {
         for (int i = 0; i < BOUNDS.length; i++) {
-            buckets[i] = metrics.counter("roomkeeper.playback.drift.ms.bucket", "le", Long.toString(BOUNDS[i]));
+            buckets[i] = metrics.counter("roomkeeper.playback.drift", "le", Long.toString(BOUNDS[i]));
         }
-        buckets[BOUNDS.length] = metrics.counter("roomkeeper.playback.drift.ms.bucket", "le", "+Inf");
-        count = metrics.counter("roomkeeper.playback.drift.ms.count");
-        sum = metrics.counter("roomkeeper.playback.drift.ms.sum");
+        buckets[BOUNDS.length] = metrics.counter("roomkeeper.playback.drift", "le", "+Inf");
+        count = metrics.counter("roomkeeper.playback.drift.reports");
+        sum = metrics.counter("roomkeeper.playback.drift.ms");
     }
 
     void record(long driftMs) {
