@@ -2,6 +2,7 @@ package dev.roomkeeper.playback.control;
 
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.auth.entity.Role;
+import dev.roomkeeper.keyed.control.KeyedState;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
 import dev.roomkeeper.keyed.entity.KeyedSnapshot;
 import dev.roomkeeper.platform.control.Meters;
@@ -48,6 +49,9 @@ public class HostHandoff {
     Timelines timelines;
 
     @Inject
+    KeyedState state;
+
+    @Inject
     PresenceRegistry presence;
 
     @Inject
@@ -84,7 +88,7 @@ public class HostHandoff {
 
     /** {@code userId} is no longer present in the room: if it held control and nobody present does, decide. */
     void left(String roomId, String userId) {
-        KeyedSnapshot streams = timelines.state.snapshot(roomId, Timelines.SPACE, Timelines.PREFIX);
+        KeyedSnapshot streams = state.snapshot(roomId, Timelines.SPACE, Timelines.PREFIX);
         if (streams.entries().isEmpty()) {
             return;
         }
