@@ -345,4 +345,33 @@ class PlaybackIT {
         assertTrue(runs.getInt("total") >= 1, runs::toString);
         assertEquals(403, fx.as(Fixtures.unique("someone")).get("/api/playback-cleanups").status());
     }
+
+    @Test
+    void aHostHandsControlOverAndViewersAreCorrectedOnlyBeyondTheTolerance() {
+        Party p = party();
+        try (WsClient host = subscribed(p.host(), p.room()); WsClient ada = subscribed(p.ada(), p.room())) {
+            String stream = ack(host.send(create(p.room(), "c1")), "c1").getString("stream");
+            ack(host.send(command("pause", "p", p.room(), stream, "hold-at-60s", "\"positionMs\":60000")), "p");
+            JsonObject close = ack(ada.send("{\"type\":\"playback.position\",\"id\":\"d1\",\"room\":\"" + p.room()
+                    + "\",\"stream\":\"" + stream + "\",\"positionMs\":60200}"), "d1");
+            assertFalse(close.getBoolean("correct"), close::toString);
+            assertEquals(200, close.getJsonNumber("driftMs").longValue());
+            JsonObject far = ack(ada.send("{\"type\":\"playback.position\",\"id\":\"d2\",\"room\":\"" + p.room()
+                    + "\",\"stream\":\"" + stream + "\",\"positionMs\":58000}"), "d2");
+            assertTrue(far.getBoolean("correct"), far::toString);
+            assertEquals(60000, far.getJsonObject("timeline").getJsonNumber("positionMs").longValue());
+            JsonObject sync = ack(ada.send("{\"type\":\"playback.sync\",\"id\":\"y\",\"room\":\"" + p.room()
+                    + "\",\"stream\":\"" + stream + "\"}"), "y");
+            assertEquals("hold-at-60s", sync.getJsonObject("timeline").getString("eventId"));
+
+            Api.Reply handed = fx.as(p.host()).post("/api/rooms/" + p.room() + "/playback/streams/" + stream + "/handoff",
+                    "{\"to\":\"" + p.ada() + "\"}");
+            assertEquals(200, handed.status(), handed::toString);
+            assertEquals(p.ada(), handed.json().getJsonObject("timeline").getString("controller"));
+            JsonObject byAda = ack(ada.send(command("play", "a", p.room(), stream, "ada-plays", null)), "a");
+            assertTrue(byAda.getJsonObject("timeline").getBoolean("playing"));
+            assertEquals(400, fx.as(p.host()).post("/api/rooms/" + p.room() + "/playback/streams/" + stream + "/handoff",
+                    "{\"to\":\"" + Fixtures.unique("stranger") + "\"}").status(), "only a member takes control");
+        }
+    }
 }
