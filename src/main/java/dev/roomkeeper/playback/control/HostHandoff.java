@@ -2,31 +2,24 @@ package dev.roomkeeper.playback.control;
 
 import dev.roomkeeper.auth.entity.Caller;
 import dev.roomkeeper.auth.entity.Role;
-import dev.roomkeeper.keyed.control.KeyedState;
 import dev.roomkeeper.keyed.entity.KeyedEntry;
-import dev.roomkeeper.keyed.entity.KeyedSnapshot;
 import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.platform.control.ProblemException;
 import dev.roomkeeper.platform.entity.Problem.FieldError;
 import dev.roomkeeper.playback.entity.LogEntry;
 import dev.roomkeeper.playback.entity.Timeline;
 import dev.roomkeeper.presence.control.PresenceRegistry;
-import dev.roomkeeper.presence.entity.ChangeKind;
-import dev.roomkeeper.presence.entity.PresenceChange;
 import dev.roomkeeper.presence.entity.PresenceSession;
 import dev.roomkeeper.rooms.control.Memberships;
 import dev.roomkeeper.rooms.entity.Access;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The party survives its host. When a user who held control (a host by membership, or the member control was handed
@@ -43,13 +36,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class HostHandoff {
 
-    private static final Logger LOG = Logger.getLogger(HostHandoff.class.getName());
-
     @Inject
     Timelines timelines;
-
-    @Inject
-    KeyedState state;
 
     @Inject
     PresenceRegistry presence;
@@ -75,21 +63,12 @@ public class HostHandoff {
         hostLeftPauses = metrics.counter("roomkeeper.playback.host.left.pauses");
     }
 
-    void onPresence(@Observes PresenceChange change) {
-        if (change.kind() != ChangeKind.USER_LEFT) {
-            return;
-        }
-        try {
-            left(change.room(), change.userId());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, e, () -> "could not hand playback over in room " + change.room());
-        }
-    }
-
-    /** {@code userId} is no longer present in the room: if it held control and nobody present does, decide. */
-    void left(String roomId, String userId) {
-        KeyedSnapshot streams = state.snapshot(roomId, Timelines.SPACE, Timelines.PREFIX);
-        if (streams.entries().isEmpty()) {
+    /**
+     * {@code userId} is no longer present in the room: if it held control and nobody present does, decide, for each
+     * of the room's {@code streams} (their keys as {@link PlaybackLifecycle} read them).
+     */
+    void left(String roomId, String userId, List<KeyedEntry> streams) {
+        if (streams.isEmpty()) {
             return;
         }
         boolean wasHost = memberships.roleOf(roomId, userId).filter(r -> r == Role.HOST).isPresent();
@@ -97,7 +76,12 @@ public class HostHandoff {
         present.remove(userId);
         Map<String, Role> roles = memberships.rolesIn(roomId, 10_000).orElse(Map.of());
         long now = System.currentTimeMillis();
-        for (KeyedEntry entry : streams.entries()) {
+        for (KeyedEntry read : streams) {
+            // read again: releasing the leaver's buffering gates may have just resumed the stream
+            KeyedEntry entry = timelines.entry(roomId, read.key().substring(Timelines.PREFIX.length())).orElse(null);
+            if (entry == null) {
+                continue;
+            }
             Timeline timeline = Timeline.fromJson(entry.value());
             Optional<Timeline> next = after(timeline, userId, wasHost, present, roles, settings.handoff(), now);
             if (next.isPresent() && timelines.settle(roomId, entry, next.get()).isPresent()) {

@@ -11,12 +11,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Playback through a room's life: a viewer who leaves while the group waits for it counts as ready (so a departed
- * viewer never holds the room), and a closed room's {@code playback} space is released (its rows go with the room in
+ * viewer never holds the room), control is handed over when the last user holding it leaves ({@link HostHandoff}), and a closed room's {@code playback} space is released (its rows go with the room in
  * the database). A vacated room keeps its timelines: the party may come back; the cleanup resets idle streams.
  */
 @ApplicationScoped
@@ -30,16 +31,28 @@ public class PlaybackLifecycle {
     @Inject
     BufferingGates gates;
 
+    @Inject
+    HostHandoff handoff;
+
+    /** A user left (or expired): one read of the room's playback space serves the gates and the handoff. */
     void onPresence(@Observes PresenceChange change) {
         if (change.kind() != ChangeKind.USER_LEFT) {
             return;
         }
         try {
-            for (KeyedEntry gate : state.snapshot(change.room(), Timelines.SPACE, BufferingGates.GATES).entries()) {
-                gates.left(change.room(), gate.key().substring(BufferingGates.GATES.length()), change.userId());
+            List<KeyedEntry> entries = state.snapshot(change.room(), Timelines.SPACE, "").entries();
+            if (entries.isEmpty()) {
+                return; // no playback in this room: the common case costs one read
             }
+            for (KeyedEntry gate : entries) {
+                if (gate.key().startsWith(BufferingGates.GATES)) {
+                    gates.left(change.room(), gate.key().substring(BufferingGates.GATES.length()), change.userId());
+                }
+            }
+            handoff.left(change.room(), change.userId(),
+                    entries.stream().filter(e -> e.key().startsWith(Timelines.PREFIX)).toList());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, e, () -> "could not release the buffering gates of a viewer who left " + change.room());
+            LOG.log(Level.WARNING, e, () -> "could not settle playback after a user left room " + change.room());
         }
     }
 
