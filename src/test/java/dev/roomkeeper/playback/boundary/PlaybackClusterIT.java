@@ -96,4 +96,29 @@ class PlaybackClusterIT {
             assertTrue(resumed.getBoolean("playing"));
         }
     }
+
+    @Test
+    void whenTheHostOnOneNodeLeavesAViewerOnTheOtherTakesControl() {
+        Node a = Servers.nodeA();
+        Node b = Servers.nodeB();
+        Party p = party(new Fixtures(a));
+        try (WsClient host = on(a, p.host(), p.room()); WsClient ada = on(b, p.ada(), p.room());
+             WsClient bob = on(b, p.bob(), p.room())) {
+            String hostTab = Fixtures.session();
+            ack(host.send(Fixtures.presenceJoin(p.room(), "j0", hostTab, 10_000, null)), "j0");
+            ack(ada.send(Fixtures.presenceJoin(p.room(), "j1", Fixtures.session(), 10_000, null)), "j1");
+            ack(bob.send(Fixtures.presenceJoin(p.room(), "j2", Fixtures.session(), 10_000, null)), "j2");
+            String stream = ack(host.send(create(p.room(), "c1")), "c1").getString("stream");
+            ack(host.send(command("play", "p1", p.room(), stream, "h-play", null)), "p1");
+            timelineEvent(bob, p.room());
+            timelineEvent(bob, p.room());
+            ack(host.send(Fixtures.presence("leave", p.room(), "l0", hostTab)), "l0");
+            JsonObject handed = timelineEvent(bob, p.room());
+            assertEquals("handoff", handed.getString("cause"), handed::toString);
+            assertEquals(p.ada(), handed.getString("controller"));
+            assertTrue(handed.getBoolean("playing"), "the party goes on");
+            assertFalse(ack(ada.send(command("pause", "a1", p.room(), stream, "ada-pause", null)), "a1")
+                    .getJsonObject("timeline").getBoolean("playing"));
+        }
+    }
 }
