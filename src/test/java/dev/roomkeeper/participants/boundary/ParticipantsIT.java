@@ -78,6 +78,23 @@ class ParticipantsIT {
             SseReader.SseEvent pushed = sse.next();
             assertEquals("participants.joined", pushed.name());
             assertEquals("PA_ada", pushed.json().getJsonObject("data").getJsonObject("participant").getString("sid"));
+
+            // the same snapshot over the socket, valid at the seq of the event just received
+            JsonObject snapshot = ws.send("{\"type\":\"participants.snapshot\",\"id\":\"p1\",\"room\":\"" + slug + "\"}")
+                    .reply("p1");
+            assertEquals("ack", snapshot.getString("type"), snapshot::toString);
+            JsonObject result = snapshot.getJsonObject("result");
+            assertTrue(result.getJsonNumber("seq").longValue() >= event.getJsonNumber("seq").longValue(), result::toString);
+            assertEquals("PA_ada", result.getJsonArray("channels").getJsonObject(0).getJsonArray("participants")
+                    .getJsonObject(0).getString("sid"));
+            JsonObject unknownField = ws.send("{\"type\":\"participants.snapshot\",\"id\":\"p2\",\"room\":\"" + room
+                    + "\",\"sid\":\"x\"}").reply("p2");
+            assertEquals("validation", unknownField.getString("code"), unknownField::toString);
+        }
+        try (WsClient stranger = fx.socket("eve")) {
+            JsonObject refused = stranger.send("{\"type\":\"participants.snapshot\",\"id\":\"p3\",\"room\":\"" + room + "\"}")
+                    .reply("p3");
+            assertEquals("forbidden", refused.getString("code"), refused::toString);
         }
 
         JsonObject listed = fx.as("ada").get("/api/rooms/" + room + "/participants").json();
