@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Playback on two nodes sharing Redis and PostgreSQL (nodes A and B of {@link Servers}): the host on A, the viewers on
  * B. Commands reach the viewers on the other node, a member who is no host is refused there, an eventId retried
- * through the other node is applied once, and viewers buffering on both nodes share one gate (one pause, one resume).
+ * through the other node is applied once, a host beyond its budget is refused with when to retry (and, the budget
+ * being per node as documented, not on the other node), and viewers buffering on both nodes share one gate (one
+ * pause, one resume).
  */
 class PlaybackClusterIT {
 
@@ -70,6 +72,41 @@ class PlaybackClusterIT {
             assertEquals(played.getJsonNumber("seq").longValue(), retry.json().getJsonNumber("seq").longValue());
             ack(host.send(command("seek", "m", p.room(), stream, "x-mark", "\"positionMs\":1")), "m");
             assertEquals("x-mark", timelineEvent(bob, p.room()).getString("eventId"), "no second event for x-play-1");
+        }
+    }
+
+    @Test
+    void aHostBeyondItsBudgetIsRefusedWithWhenToRetryWhileViewersOnTheOtherNodeSeeOnlyWhatWasApplied() {
+        Node a = Servers.nodeA();
+        Node b = Servers.nodeB();
+        Party p = party(new Fixtures(a));
+        try (WsClient host = on(a, p.host(), p.room()); WsClient ada = on(b, p.ada(), p.room())) {
+            String stream = ack(host.send(create(p.room(), "c1")), "c1").getString("stream");
+            assertEquals("create", timelineEvent(ada, p.room()).getString("cause"));
+            JsonObject refused = null;
+            int accepted = 0;
+            // the nodes' budget: 10 at once, 5 a second; a burst of seeks runs it out
+            for (int i = 0; i < 100 && refused == null; i++) {
+                JsonObject reply = host.send(command("seek", "r" + i, p.room(), stream, "burst-" + i,
+                        "\"positionMs\":" + (1_000 + i))).reply("r" + i);
+                if ("error".equals(reply.getString("type"))) {
+                    refused = reply;
+                } else {
+                    accepted++;
+                }
+            }
+            assertTrue(refused != null, "the budget ran out");
+            assertEquals("rate-limited", refused.getString("code"), refused::toString);
+            assertTrue(refused.getJsonNumber("retryAfterMs").longValue() > 0, refused::toString);
+            for (int i = 0; i < accepted; i++) {
+                assertEquals("burst-" + i, timelineEvent(ada, p.room()).getString("eventId"));
+            }
+            // the refused command was not applied: the next event the viewer gets is the host's next command
+            Api hostOnB = new Api(b.base(), Fixtures.token(p.host()));
+            Api.Reply throughB = hostOnB.post("/api/rooms/" + p.room() + "/playback/streams/" + stream + "/seek",
+                    "{\"eventId\":\"after-burst\",\"positionMs\":42}");
+            assertEquals(200, throughB.status(), () -> "node B's budget is its own: " + throughB);
+            assertEquals("after-burst", timelineEvent(ada, p.room()).getString("eventId"), "no event for the refused one");
         }
     }
 
