@@ -20,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -41,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * Options: {@code --rate N} deliveries/s (1000), {@code --warmup S} (20), {@code --duration S} (30),
  * {@code --engine redis} (the Redis engine on a redis-server started from Maven's binary; default the in-process
- * engine), {@code --redis-port P} (the Redis engine on a running Redis), {@code --out DIR}.
+ * engine), {@code --redis-port P} (the Redis engine on a running Redis), {@code --server-jvm "OPTS"} (the node's JVM
+ * options, default {@code -Xms1g -Xmx1g -XX:+UseG1GC}; e.g. add {@code -XX:StartFlightRecording=filename=...} to
+ * profile it), {@code --out DIR}.
  */
 public final class WebhookLoad {
 
@@ -111,7 +114,9 @@ public final class WebhookLoad {
         } else {
             props.put("roomkeeper.engine.type", "memory");
         }
-        try (PayaraNode node = new PayaraNode("bench-webhooks", props, LoadOptions.DEFAULT_SERVER_JVM).start()) {
+        String jvmOption = options.get("server-jvm");
+        List<String> serverJvm = jvmOption == null ? LoadOptions.DEFAULT_SERVER_JVM : List.of(jvmOption.trim().split("\\s+"));
+        try (PayaraNode node = new PayaraNode("bench-webhooks", props, serverJvm).start()) {
             String admin = TestTokens.forUser("bench-admin").name("Bench admin").admin().expiresIn(Duration.ofHours(2)).hs256(secret);
             Api api = new Api(node.base(), admin);
             String slug = "hooks-" + Long.toString(System.nanoTime() % 1_000_000, 36);

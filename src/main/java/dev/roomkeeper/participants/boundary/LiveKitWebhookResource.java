@@ -9,8 +9,8 @@ import dev.roomkeeper.platform.boundary.RawBody;
 import dev.roomkeeper.platform.entity.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -38,6 +38,9 @@ import java.io.InputStream;
 @RequestScoped
 @Tag(name = "participants", description = "Media participants from LiveKit webhooks")
 public class LiveKitWebhookResource {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     WebhookIngest ingest;
@@ -79,6 +82,6 @@ public class LiveKitWebhookResource {
             throw WebhookProblems.tooLarge(limit);
         }
         Outcome outcome = ingest.ingest(bytes, authorization);
-        return Json.createObjectBuilder().add("result", outcome.tag()).build();
+        return JSON.createObjectBuilder().add("result", outcome.tag()).build();
     }
 }

@@ -19,9 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ParticipantCache {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(ParticipantCache.class.getName());
     public static final String SPACE = "participants";
@@ -279,9 +282,9 @@ public class ParticipantCache {
         // on a redelivery too: an attempt that failed half-way leaves sessions to end, and its event unpublished
         List<String> ended = sweep(target, event);
         if (event.kind() == LiveKitEvent.Kind.ROOM_FINISHED || !ended.isEmpty()) {
-            JsonArrayBuilder sids = Json.createArrayBuilder();
+            JsonArrayBuilder sids = JSON.createArrayBuilder();
             ended.forEach(sids::add);
-            JsonObject data = Json.createObjectBuilder().add("channel", target.channel()).add("roomSid", event.roomSid())
+            JsonObject data = JSON.createObjectBuilder().add("channel", target.channel()).add("roomSid", event.roomSid())
                     .add("reason", event.kind() == LiveKitEvent.Kind.ROOM_FINISHED ? "room-finished" : "room-restarted")
                     .add("sids", sids).add("at", event.createdAt()).build();
             events.publishOnce(target.roomId(), ParticipantRules.CHANNEL_ENDED, data, idempotencyKey(event, "e"));
@@ -364,10 +367,10 @@ public class ParticipantCache {
             return;
         }
         JsonObject data = change.equals(ParticipantRules.LEFT)
-                ? Json.createObjectBuilder().add("channel", session.channel()).add("sid", session.sid())
+                ? JSON.createObjectBuilder().add("channel", session.channel()).add("sid", session.sid())
                 .add("identity", session.identity()).add("reason", session.reason() == null ? "left" : session.reason())
                 .add("at", session.at()).build()
-                : Json.createObjectBuilder().add("channel", session.channel()).add("participant", session.view()).build();
+                : JSON.createObjectBuilder().add("channel", session.channel()).add("participant", session.view()).build();
         String publishId = idempotencyKey(event, change.equals(ParticipantRules.LEFT) ? "l" + session.sid() : "j");
         if (publishId == null) {
             events.publish(target.roomId(), change, data);

@@ -5,9 +5,9 @@ import dev.roomkeeper.platform.control.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +21,9 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class ParticipantReads {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     ParticipantCache cache;
@@ -59,15 +62,15 @@ public class ParticipantReads {
         }
         members.channels().forEach(c -> byChannel.computeIfAbsent(c.channel(), k -> new ArrayList<>()));
         members.present().forEach(p -> byChannel.computeIfAbsent(p.channel(), k -> new ArrayList<>()).add(p));
-        JsonArrayBuilder channels = Json.createArrayBuilder();
+        JsonArrayBuilder channels = JSON.createArrayBuilder();
         byChannel.forEach((name, present) -> {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JSON.createArrayBuilder();
             present.stream().sorted(Comparator.comparingLong(Participant::joinedAt).thenComparing(Participant::sid))
                     .forEach(p -> list.add(p.view()));
-            channels.add(Json.createObjectBuilder().add("channel", name).add("count", present.size())
+            channels.add(JSON.createObjectBuilder().add("channel", name).add("count", present.size())
                     .add("participants", list));
         });
-        return Json.createObjectBuilder().add("room", members.roomId()).add("epoch", members.epoch())
+        return JSON.createObjectBuilder().add("room", members.roomId()).add("epoch", members.epoch())
                 .add("seq", members.seq()).add("channels", channels).build();
     }
 }

@@ -4,10 +4,10 @@ import dev.roomkeeper.participants.entity.LiveKitEvent;
 import dev.roomkeeper.participants.entity.Participant;
 import dev.roomkeeper.participants.entity.Track;
 import io.livekit.server.WebhookReceiver;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import livekit.LivekitModels;
 import livekit.LivekitWebhook;
 
@@ -34,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the SDK verified it. Not a CDI bean: the webhook resource builds one per configuration.
  */
 public final class WebhookVerifier {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final Map<String, WebhookReceiver> receivers = new ConcurrentHashMap<>();
     private final Map<String, String> pairs;
@@ -129,7 +132,7 @@ public final class WebhookVerifier {
         try {
             String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
             JsonObject claims;
-            try (JsonReader reader = Json.createReader(new StringReader(payload))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(payload))) {
                 claims = reader.readObject();
             }
             JsonValue iss = claims.get("iss");

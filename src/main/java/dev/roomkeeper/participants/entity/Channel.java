@@ -1,10 +1,10 @@
 package dev.roomkeeper.participants.entity;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -26,6 +26,9 @@ import java.util.Objects;
  */
 public record Channel(String channel, String livekitRoom, String roomSid, long startedAt, List<String> ended, long endedAt, long syncedAt,
                       List<String> events) {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public static final int ENDED_KEPT = 16;
 
@@ -71,17 +74,17 @@ public record Channel(String channel, String livekitRoom, String roomSid, long s
     }
 
     public String stored() {
-        JsonArrayBuilder sids = Json.createArrayBuilder();
+        JsonArrayBuilder sids = JSON.createArrayBuilder();
         ended.forEach(sids::add);
-        JsonArrayBuilder ids = Json.createArrayBuilder();
+        JsonArrayBuilder ids = JSON.createArrayBuilder();
         events.forEach(ids::add);
-        return Json.createObjectBuilder().add("channel", channel).add("livekitRoom", livekitRoom).add("roomSid", roomSid).add("startedAt", startedAt)
+        return JSON.createObjectBuilder().add("channel", channel).add("livekitRoom", livekitRoom).add("roomSid", roomSid).add("startedAt", startedAt)
                 .add("ended", sids).add("endedAt", endedAt).add("syncedAt", syncedAt).add("events", ids).build().toString();
     }
 
     public static Channel parse(String stored) {
         JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(stored))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(stored))) {
             json = reader.readObject();
         }
         List<String> ended = new ArrayList<>();

@@ -1,12 +1,12 @@
 package dev.roomkeeper.participants.entity;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -39,6 +39,9 @@ import java.util.Objects;
 public record Participant(String channel, String sid, String identity, String name, String metadata, long joinedAt,
                           List<Track> tracks, String roomSid, long version, long at, boolean left, String reason,
                           List<String> events, String announced) {
+
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public static final int RECENT_EVENTS = 8;
 
@@ -102,16 +105,16 @@ public record Participant(String channel, String sid, String identity, String na
 
     /** What clients see: REST answers and the {@code participants.*} events. */
     public JsonObjectBuilder view() {
-        JsonArrayBuilder published = Json.createArrayBuilder();
+        JsonArrayBuilder published = JSON.createArrayBuilder();
         tracks.forEach(t -> published.add(t.toJson()));
-        return Json.createObjectBuilder().add("sid", sid).add("identity", identity).add("name", name)
+        return JSON.createObjectBuilder().add("sid", sid).add("identity", identity).add("name", name)
                 .add("metadata", metadata).add("joinedAt", joinedAt).add("tracks", published).add("version", version)
                 .add("at", at);
     }
 
     /** The value kept in the engine. */
     public String stored() {
-        JsonArrayBuilder ids = Json.createArrayBuilder();
+        JsonArrayBuilder ids = JSON.createArrayBuilder();
         events.forEach(ids::add);
         JsonObjectBuilder json = view().add("channel", channel).add("roomSid", roomSid).add("left", left).add("events", ids);
         if (reason != null) {
@@ -126,7 +129,7 @@ public record Participant(String channel, String sid, String identity, String na
     /** A value written by {@link #stored()}. */
     public static Participant parse(String stored) {
         JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(stored))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(stored))) {
             json = reader.readObject();
         }
         List<Track> tracks = new ArrayList<>();

@@ -1,8 +1,8 @@
 package dev.roomkeeper.participants.entity;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.Objects;
 
@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public record Track(String sid, String kind, String source, String name, boolean muted) {
 
+    /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     public Track {
         Objects.requireNonNull(sid, "sid");
         kind = kind == null ? "unknown" : kind;
@@ -26,7 +29,7 @@ public record Track(String sid, String kind, String source, String name, boolean
     }
 
     public JsonObjectBuilder toJson() {
-        return Json.createObjectBuilder().add("sid", sid).add("kind", kind).add("source", source).add("name", name)
+        return JSON.createObjectBuilder().add("sid", sid).add("kind", kind).add("source", source).add("name", name)
                 .add("muted", muted);
     }
 
