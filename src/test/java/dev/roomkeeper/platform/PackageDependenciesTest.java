@@ -42,7 +42,7 @@ class PackageDependenciesTest {
             Map.entry("roomstate", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform")),
             Map.entry("watch", Set.of("presence", "keyed", "transport", "rooms", "stream", "auth", "platform")),
             Map.entry("polls", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform")),
-            Map.entry("participants", Set.of("keyed", "rooms", "stream", "auth", "platform")),
+            Map.entry("participants", Set.of("keyed", "transport", "rooms", "stream", "auth", "platform")),
             Map.entry("playback", Set.of("keyed", "presence", "transport", "rooms", "stream", "auth", "platform")),
             Map.entry("engine", Set.of("stream", "presence", "keyed", "rooms", "platform")));
 
