@@ -84,7 +84,7 @@ public class PollHandler implements FrameHandler {
 
     private static String pollId(ClientFrame frame) {
         String pollId = frame.requiredString("pollId", 64);
-        if (!PollBook.isPollId(pollId)) {
+        if (!dev.roomkeeper.polls.entity.PollKeys.isPollId(pollId)) {
             throw ProblemException.invalid(List.of(new FieldError("pollId", "must be a poll id: 16 characters of a-z 0-9")));
         }
         return pollId;

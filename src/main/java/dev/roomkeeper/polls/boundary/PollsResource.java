@@ -266,7 +266,7 @@ public class PollsResource {
     }
 
     private static void requirePollId(String pollId) {
-        if (!PollBook.isPollId(pollId)) {
+        if (!dev.roomkeeper.polls.entity.PollKeys.isPollId(pollId)) {
             throw new ProblemException(404, "poll-not-found", "No such poll", "A poll id is 16 characters of a-z 0-9.");
         }
     }

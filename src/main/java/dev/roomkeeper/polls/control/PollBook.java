@@ -13,7 +13,6 @@ import dev.roomkeeper.polls.entity.Ballot;
 import dev.roomkeeper.polls.entity.CloseReason;
 import dev.roomkeeper.polls.entity.Poll;
 import dev.roomkeeper.polls.entity.PollLimits;
-import dev.roomkeeper.polls.entity.PollOption;
 import dev.roomkeeper.polls.entity.PollRecord;
 import dev.roomkeeper.polls.entity.PollRequest;
 import dev.roomkeeper.polls.entity.Tally;
@@ -26,7 +25,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,6 +35,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import static dev.roomkeeper.polls.control.PollProblems.closed;
+import static dev.roomkeeper.polls.control.PollProblems.forbidden;
+import static dev.roomkeeper.polls.control.PollProblems.notFound;
+import static dev.roomkeeper.polls.entity.PollKeys.ballotKey;
+import static dev.roomkeeper.polls.entity.PollKeys.newId;
+import static dev.roomkeeper.polls.entity.PollKeys.pollKey;
+import static dev.roomkeeper.polls.entity.PollKeys.tallyKey;
+import static dev.roomkeeper.polls.entity.PollKeys.votersKey;
 
 /**
  * Live polls of a room, kept in the keyed-state space {@value #SPACE}; the database only records them (at creation
@@ -62,8 +69,6 @@ public class PollBook {
     public static final String SPACE = "polls";
     private static final Logger LOG = Logger.getLogger(PollBook.class.getName());
     private static final JsonProvider JSON = JsonProvider.provider();
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int ATTEMPTS = 32;
 
     @Inject
@@ -339,7 +344,7 @@ public class PollBook {
             if (now - record.getCreatedAt().toEpochMilli() < LOST_AFTER_MS) {
                 return false; // its creation may still be under way
             }
-            Poll lost = fromRecord(record).closedAt(now, CloseReason.LOST, null);
+            Poll lost = record.asCreated().closedAt(now, CloseReason.LOST, null);
             if (records.closed(lost, Tally.live(lost, List.of()))) {
                 closes(CloseReason.LOST).inc();
             }
@@ -353,15 +358,6 @@ public class PollBook {
             return close(record.getRoomId(), poll.id(), CloseReason.TIME, null).map(this::recorded).orElse(false);
         }
         return false;
-    }
-
-    private static Poll fromRecord(PollRecord record) {
-        List<PollOption> options = read("{\"o\":" + record.getOptions() + "}").getJsonArray("o")
-                .getValuesAs(jakarta.json.JsonValue::asJsonObject).stream()
-                .map(o -> new PollOption(o.getString("id"), o.getString("text"))).toList();
-        return new Poll(record.getId(), record.getRoomId(), record.getQuestion(), options, record.isMultiple(),
-                record.getCreatedBy(), record.getCreatedAt().toEpochMilli(),
-                record.getClosesAt() == null ? 0 : record.getClosesAt().toEpochMilli(), false, 0, null, null);
     }
 
     // ---- read
@@ -496,47 +492,5 @@ public class PollBook {
         try (jakarta.json.JsonReader reader = JSON.createReader(new java.io.StringReader(json))) {
             return reader.readObject();
         }
-    }
-
-    static String pollKey(String pollId) {
-        return "poll/" + pollId;
-    }
-
-    static String ballotKey(String pollId, String userId) {
-        return Tally.ballotPrefix(pollId) + userId;
-    }
-
-    static String tallyKey(String pollId) {
-        return "tally/" + pollId;
-    }
-
-    static String votersKey(String pollId) {
-        return "voters/" + pollId;
-    }
-
-    static String newId() {
-        StringBuilder id = new StringBuilder(16);
-        for (int i = 0; i < 16; i++) {
-            id.append(ID_CHARS.charAt(RANDOM.nextInt(ID_CHARS.length())));
-        }
-        return id.toString();
-    }
-
-    /** A poll id as clients send it: 16 characters of a-z 0-9. */
-    public static boolean isPollId(String id) {
-        return id != null && id.matches("[a-z0-9]{16}");
-    }
-
-    static ProblemException forbidden(String detail) {
-        return new ProblemException(403, "forbidden", "Forbidden", detail);
-    }
-
-    static ProblemException notFound(String pollId) {
-        return new ProblemException(404, "poll-not-found", "No such poll",
-                "The room has no live poll " + pollId + " (closed polls of a vacated or closed room are read over REST).");
-    }
-
-    static ProblemException closed(String pollId) {
-        return new ProblemException(409, "poll-closed", "Poll closed", "Poll " + pollId + " is closed.");
     }
 }

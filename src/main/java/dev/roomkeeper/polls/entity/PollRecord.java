@@ -1,11 +1,16 @@
 package dev.roomkeeper.polls.entity;
 
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.io.StringReader;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A poll kept for audit: written when it is created, completed with its final tally when it closes. Options and
@@ -143,5 +148,16 @@ public class PollRecord {
 
     public String getCounts() {
         return counts;
+    }
+
+    /** The poll as it was created (open, no votes): what the sweep records when its live state is lost. */
+    public Poll asCreated() {
+        List<PollOption> parsed;
+        try (JsonReader reader = JsonProvider.provider().createReader(new StringReader(options))) {
+            parsed = reader.readArray().getValuesAs(JsonValue::asJsonObject).stream()
+                    .map(o -> new PollOption(o.getString("id"), o.getString("text"))).toList();
+        }
+        return new Poll(id, roomId, question, parsed, multiple, createdBy, createdAt.toEpochMilli(),
+                closesAt == null ? 0 : closesAt.toEpochMilli(), false, 0, null, null);
     }
 }
