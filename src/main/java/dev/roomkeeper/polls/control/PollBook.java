@@ -91,8 +91,11 @@ public class PollBook {
     /** Polls this node took votes for since it last pushed their tally: room + "\n" + poll id. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Map<CloseReason, Meters.Counter> closes = new EnumMap<>(CloseReason.class);
-    private Meters.Counter firstVotes;
-    private Meters.Counter changedVotes;
+    /** The two vote counters, made together on first use: read and written as one reference, so never half made. */
+    private record VoteCounters(Meters.Counter first, Meters.Counter changed) {
+    }
+
+    private volatile VoteCounters voteCounters;
 
     private Meters.Counter closes(CloseReason reason) {
         synchronized (closes) {
@@ -101,11 +104,14 @@ public class PollBook {
     }
 
     private Meters.Counter votes(boolean changed) {
-        if (firstVotes == null) {
-            firstVotes = metrics.counter("roomkeeper.polls.votes", "kind", "first");
-            changedVotes = metrics.counter("roomkeeper.polls.votes", "kind", "changed");
+        VoteCounters counters = voteCounters;
+        if (counters == null) {
+            // two threads may both make them: the registry hands both the same counters
+            counters = new VoteCounters(metrics.counter("roomkeeper.polls.votes", "kind", "first"),
+                    metrics.counter("roomkeeper.polls.votes", "kind", "changed"));
+            voteCounters = counters;
         }
-        return changed ? changedVotes : firstVotes;
+        return changed ? counters.changed() : counters.first();
     }
 
     // ---- create

@@ -237,7 +237,10 @@ public abstract class PollBookContract {
                 voted = f.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 // outrun by its own other tabs every time it tried: refused, and so changed nothing
-                assertEquals("vote-contended", ((ProblemException) e.getCause()).type());
+                if (!(e.getCause() instanceof ProblemException problem)) {
+                    throw new AssertionError("a vote failed with something other than a refusal", e.getCause());
+                }
+                assertEquals("vote-contended", problem.type());
                 refused++;
                 continue;
             }
