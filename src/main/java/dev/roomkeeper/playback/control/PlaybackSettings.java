@@ -1,6 +1,7 @@
 package dev.roomkeeper.playback.control;
 
 import dev.roomkeeper.keyed.entity.KeyedLimits;
+import dev.roomkeeper.platform.control.SettingReader;
 import dev.roomkeeper.playback.entity.StreamRequest;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,6 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -61,15 +61,16 @@ public class PlaybackSettings {
     @PostConstruct
     void read() {
         Config config = ConfigProvider.getConfig();
-        defaultToleranceMs = number(config, "default-tolerance-ms", defaultToleranceMs, StreamRequest.MIN_TOLERANCE_MS,
+        SettingReader read = new SettingReader(config, "roomkeeper.playback.");
+        defaultToleranceMs = read.number("default-tolerance-ms", defaultToleranceMs, StreamRequest.MIN_TOLERANCE_MS,
                 StreamRequest.MAX_TOLERANCE_MS);
-        maxStreams = number(config, "max-streams", maxStreams, 1, 100);
-        commandRate = number(config, "command-rate", (int) commandRate, 1, 1_000);
-        commandBurst = number(config, "command-burst", commandBurst, 1, 10_000);
-        reportRate = number(config, "report-rate", (int) reportRate, 1, 1_000);
-        reportBurst = number(config, "report-burst", reportBurst, 1, 10_000);
-        flushInterval = duration(config, "flush-interval", flushInterval, Duration.ofMillis(200), Duration.ofMinutes(1));
-        bufferMaxWait = duration(config, "buffer-max-wait", bufferMaxWait, Duration.ofMillis(500), Duration.ofMinutes(1));
+        maxStreams = read.number("max-streams", maxStreams, 1, 100);
+        commandRate = read.number("command-rate", (int) commandRate, 1, 1_000);
+        commandBurst = read.number("command-burst", commandBurst, 1, 10_000);
+        reportRate = read.number("report-rate", (int) reportRate, 1, 1_000);
+        reportBurst = read.number("report-burst", reportBurst, 1, 10_000);
+        flushInterval = read.duration("flush-interval", flushInterval, Duration.ofMillis(200), Duration.ofMinutes(1));
+        bufferMaxWait = read.duration("buffer-max-wait", bufferMaxWait, Duration.ofMillis(500), Duration.ofMinutes(1));
         String policy = config.getOptionalValue("roomkeeper.playback.handoff", String.class).orElse("").strip();
         if (!policy.isEmpty()) {
             try {
@@ -79,10 +80,10 @@ public class PlaybackSettings {
                         + handoff.wireName());
             }
         }
-        eventRetention = duration(config, "event-retention", eventRetention, Duration.ofMinutes(1), Duration.ofDays(365));
-        idleReset = duration(config, "idle-reset", idleReset, Duration.ofSeconds(10), Duration.ofDays(30));
-        cleanupInterval = duration(config, "cleanup-interval", cleanupInterval, Duration.ofSeconds(1), Duration.ofHours(24));
-        cleanupBatch = number(config, "cleanup-batch", cleanupBatch, 10, 100_000);
+        eventRetention = read.duration("event-retention", eventRetention, Duration.ofMinutes(1), Duration.ofDays(365));
+        idleReset = read.duration("idle-reset", idleReset, Duration.ofSeconds(10), Duration.ofDays(30));
+        cleanupInterval = read.duration("cleanup-interval", cleanupInterval, Duration.ofSeconds(1), Duration.ofHours(24));
+        cleanupBatch = read.number("cleanup-batch", cleanupBatch, 10, 100_000);
     }
 
     public int defaultToleranceMs() {
@@ -144,41 +145,5 @@ public class PlaybackSettings {
     public KeyedLimits limits() {
         int keys = maxStreams * 2;
         return new KeyedLimits(keys, (long) keys * MAX_TIMELINE_BYTES * 4, MAX_TIMELINE_BYTES * 4);
-    }
-
-    private static Duration duration(Config config, String name, Duration fallback, Duration min, Duration max) {
-        String key = "roomkeeper.playback." + name;
-        String value = config.getOptionalValue(key, String.class).orElse(null);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            Duration parsed = Duration.parse(value.strip());
-            if (parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
-                return parsed;
-            }
-            LOG.warning(() -> key + "=" + value + " is outside " + min + " to " + max + "; using " + fallback);
-        } catch (DateTimeParseException e) {
-            LOG.warning(() -> key + "=" + value + " is not an ISO-8601 duration; using " + fallback);
-        }
-        return fallback;
-    }
-
-    private static int number(Config config, String name, int fallback, int min, int max) {
-        String key = "roomkeeper.playback." + name;
-        String value = config.getOptionalValue(key, String.class).orElse(null);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        LOG.warning(() -> key + "=" + value + " is not a whole number from " + min + " to " + max + "; using " + fallback);
-        return fallback;
     }
 }
