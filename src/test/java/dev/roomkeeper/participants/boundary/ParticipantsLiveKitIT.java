@@ -198,12 +198,15 @@ class ParticipantsLiveKitIT {
         Delivery signed = LiveKitDeliveries.signed(event, Servers.LIVEKIT_KEY, Servers.LIVEKIT_SECRET);
         assertTrue(signed.body().length > MAX_BODY);
 
+        double countedBefore = sample(metrics(), "roomkeeper_participants_webhooks_total", "result=\"too-large\"");
         // validly signed, or not signed at all: the size is refused before anything is verified or parsed
         for (String authorization : new String[]{signed.authorization(), null}) {
             HttpResponse<String> answer = deliver(signed.body(), authorization);
             assertProblem(answer, 413, "webhook-too-large");
         }
         assertEquals(List.of(), sids(big, "Big"));
+        assertEquals(countedBefore + 2, sample(metrics(), "roomkeeper_participants_webhooks_total",
+                "result=\"too-large\""), "refusals are counted");
         // a body within the limit is read
         assertEquals("recorded", result(deliver(joined(big, "EV_b2", "PA_small", now))));
     }
