@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.logging.Logger;
 
 /**
  * Where a LiveKit server sends its webhooks ({@code src/docs/participants.md}). No bearer token: the delivery's own
@@ -41,6 +42,7 @@ public class LiveKitWebhookResource {
 
     /** Looked up once: {@code Json.create*} asks the ServiceLoader on every call. */
     private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Logger LOG = Logger.getLogger(LiveKitWebhookResource.class.getName());
 
     @Inject
     WebhookIngest ingest;
@@ -68,18 +70,25 @@ public class LiveKitWebhookResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "webhook-rate-limited (Retry-After)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The cache or the room directory cannot be reached: LiveKit retries",
+    @APIResponse(responseCode = "503", description = "The cache or the room directory cannot be reached, or the body "
+            + "could not be read: LiveKit retries",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public JsonObject receive(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, InputStream body)
-            throws IOException {
+    public JsonObject receive(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, InputStream body) {
         if (!ingest.configured()) {
             throw WebhookProblems.notConfigured();
         }
         ingest.admit(request == null ? null : request.getRemoteAddr());
         int limit = settings.maxBodyBytes();
-        byte[] bytes = body == null ? new byte[0] : body.readNBytes(limit + 1);
+        byte[] bytes;
+        try {
+            bytes = body == null ? new byte[0] : body.readNBytes(limit + 1);
+        } catch (IOException e) {
+            // the body's connection broke (a client gone, a node stopping): a 503 LiveKit retries, not a 500
+            LOG.fine(() -> "webhook body unreadable: " + e);
+            throw WebhookProblems.unavailable();
+        }
         if (bytes.length > limit) {
-            throw WebhookProblems.tooLarge(limit);
+            throw ingest.tooLarge(limit);
         }
         Outcome outcome = ingest.ingest(bytes, authorization);
         return JSON.createObjectBuilder().add("result", outcome.tag()).build();

@@ -94,6 +94,17 @@ public class WebhookIngest {
     }
 
     /**
+     * Refuses a body longer than {@code roomkeeper.livekit.max-body-bytes}, counted with the other refusals; nothing
+     * of it is verified or parsed.
+     *
+     * @return the 413 to throw
+     */
+    public ProblemException tooLarge(int limit) {
+        count("refused", "too-large");
+        return WebhookProblems.tooLarge(limit);
+    }
+
+    /**
      * Ingests a delivery.
      *
      * @param body          the body as received, byte for byte
@@ -128,8 +139,7 @@ public class WebhookIngest {
             // never a 500 for a verified delivery: LiveKit retries a 503
             count(event.type(), "unavailable");
             LOG.log(Level.WARNING, "could not record LiveKit event " + event.id() + " (" + event.type() + ")", e);
-            throw ProblemException.unavailable("participants-unavailable", "Participants unavailable",
-                    "The delivery could not be recorded now; retry.", 1);
+            throw WebhookProblems.unavailable();
         }
         count(event.type(), outcome.tag());
         ingestNanos.addAndGet(System.nanoTime() - started);

@@ -35,6 +35,15 @@ public final class WebhookProblems extends ProblemException {
                 "A webhook body is at most " + limit + " bytes (roomkeeper.livekit.max-body-bytes).", 0);
     }
 
+    /**
+     * 503: the delivery could not be read or recorded now (the engine or database failed in an unexpected way, the
+     * body's connection broke); LiveKit retries, and the retry is safe.
+     */
+    public static ProblemException unavailable() {
+        return new WebhookProblems(503, "participants-unavailable", "Participants unavailable",
+                "The delivery could not be recorded now; retry.", 1);
+    }
+
     /** 429: this source sent more deliveries this second than the configured rate. */
     public static ProblemException tooMany(int rate) {
         return new WebhookProblems(429, "webhook-rate-limited", "Too many webhooks",

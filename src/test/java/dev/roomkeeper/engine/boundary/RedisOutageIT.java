@@ -2,6 +2,7 @@ package dev.roomkeeper.engine.boundary;
 
 import dev.roomkeeper.testing.Api;
 import dev.roomkeeper.testing.Fixtures;
+import dev.roomkeeper.testing.LiveKitDeliveries;
 import dev.roomkeeper.testing.PayaraNode;
 import dev.roomkeeper.testing.Servers;
 import dev.roomkeeper.testing.WsClient;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node whose Redis goes away answers 503 {@code stream-unavailable} — for publishes and for presence,
- * over REST and the socket — instead of 500 or {@code internal}, says so in readiness, and serves again
- * once Redis is back. Runs on a node and a Redis of its own, so the shared ones are never disturbed.
+ * over REST and the socket, and a 503 problem for a LiveKit webhook delivery — instead of 500 or {@code internal},
+ * says so in readiness, and serves again once Redis is back (the delivery's retry is recorded). Runs on a node and a Redis of its own, so the shared ones are never disturbed.
  */
 class RedisOutageIT {
 
@@ -54,10 +59,16 @@ class RedisOutageIT {
     @Test
     void withoutRedisTheNodeAnswers503AndServesAgainWhenRedisIsBack() throws IOException {
         Fixtures fx = new Fixtures(node);
-        String room = fx.room().getString("id");
+        JsonObject created = fx.room();
+        String room = created.getString("id");
         fx.member(room, "ada", "host");
         Api ada = fx.as("ada");
         String beat = "{\"room\":\"" + room + "\",\"sessionId\":\"" + session() + "\"}";
+        long now = System.currentTimeMillis() / 1000;
+        LiveKitDeliveries.Delivery joined = LiveKitDeliveries.signed(LiveKitDeliveries.event("participant_joined",
+                        "EV_outage", now, LiveKitDeliveries.room(created.getString("slug") + "-Stage", "RM_outage"))
+                .setParticipant(LiveKitDeliveries.participant("PA_outage", "ada", 1, now, List.of())).build(),
+                Servers.LIVEKIT_KEY, Servers.LIVEKIT_SECRET);
         try (WsClient socket = fx.socket("ada")) {
             assertEquals("ack", socket.send(publish(room, "before", "{}")).reply("before").getString("type"));
             assertEquals(200, ada.post("/api/presence/heartbeat", beat).status());
@@ -76,14 +87,41 @@ class RedisOutageIT {
                     assertEquals("error", error.getString("type"), error::toString);
                     assertEquals("stream-unavailable", error.getString("code"), error::toString);
                 }
+                // a valid LiveKit webhook delivery is a 503 problem LiveKit retries, never a 500
+                Api.Reply webhook = deliver(joined);
+                assertEquals(503, webhook.status(), webhook::toString);
+                assertTrue(webhook.isProblem(), webhook::toString);
+                assertTrue(webhook.raw().headers().firstValue("Retry-After").isPresent(), webhook::toString);
                 awaitReadiness(503);
             } finally {
                 redis.start();
             }
 
             awaitReadiness(200);
+            // LiveKit's retry of that delivery is recorded
+            Api.Reply retried = deliver(joined);
+            assertEquals(200, retried.status(), retried::toString);
+            assertEquals("recorded", retried.json().getString("result"), retried::toString);
             assertEquals(200, ada.post("/api/presence/heartbeat", beat).status());
             assertEquals("ack", socket.send(publish(room, "after", "{}")).reply("after").getString("type"));
+        }
+    }
+
+    /** Posts a LiveKit webhook delivery as LiveKit does: the bare token in Authorization, the body as signed. */
+    private static Api.Reply deliver(LiveKitDeliveries.Delivery delivery) {
+        HttpRequest request = HttpRequest.newBuilder(node.base().resolve("/api/livekit/webhook"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/webhook+json")
+                .header("Authorization", delivery.authorization())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body())).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Api.Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.roomkeeper.participants.control;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.roomkeeper.engine.entity.EngineSettings;
 import dev.roomkeeper.engine.memory.MemoryEngine;
 import dev.roomkeeper.keyed.control.KeyedState;
@@ -17,33 +16,28 @@ import dev.roomkeeper.platform.control.Meters;
 import dev.roomkeeper.stream.control.RoomEvents;
 import dev.roomkeeper.stream.entity.Published;
 import dev.roomkeeper.stream.entity.RoomEvent;
+import dev.roomkeeper.testing.LiveKitRoomService;
 import jakarta.json.JsonObject;
 import livekit.LivekitModels;
-import livekit.LivekitRoom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Reconciliation through LiveKit's SDK against a stand-in for LiveKit's room service: an HTTP server in the test
- * speaking the SDK's Twirp protocol (protobuf over POST). A missed left, a missed join and a missed update are
+ * Reconciliation through LiveKit's SDK against a stand-in for LiveKit's room service ({@link LiveKitRoomService}: an
+ * HTTP server in the test speaking the SDK's Twirp protocol, protobuf over POST). A missed left, a missed join and a missed update are
  * corrected with the same events webhooks make; an unreachable LiveKit opens the circuit and ingest goes on.
  */
 class ParticipantRepairTest {
@@ -53,43 +47,21 @@ class ParticipantRepairTest {
     private static final String CHANNEL = "Stage";
     private static final String LIVEKIT_ROOM = "town-hall-Stage";
 
-    private HttpServer livekit;
-    private final Map<String, List<LivekitModels.ParticipantInfo>> rooms = new ConcurrentHashMap<>();
-    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private LiveKitRoomService livekit;
     private MemoryEngine engine;
     private ParticipantCache cache;
     private final List<RoomEvent> published = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
-    void start() throws IOException {
-        livekit = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        livekit.createContext("/twirp/livekit.RoomService/ListParticipants", exchange -> {
-            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            LivekitRoom.ListParticipantsRequest request = LivekitRoom.ListParticipantsRequest.parseFrom(
-                    exchange.getRequestBody().readAllBytes());
-            List<LivekitModels.ParticipantInfo> listed = rooms.get(request.getRoom());
-            byte[] body;
-            if (listed == null) {
-                body = "{\"code\":\"not_found\",\"msg\":\"requested room does not exist\"}".getBytes();
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(404, body.length);
-            } else {
-                body = LivekitRoom.ListParticipantsResponse.newBuilder().addAllParticipants(listed).build().toByteArray();
-                exchange.getResponseHeaders().add("Content-Type", "application/protobuf");
-                exchange.sendResponseHeaders(200, body.length);
-            }
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        livekit.start();
+    void start() {
+        livekit = LiveKitRoomService.start();
         engine = new MemoryEngine(EngineSettings.defaults());
         cache = cache(engine);
     }
 
     @AfterEach
     void stop() {
-        livekit.stop(0);
+        livekit.close();
         engine.close();
     }
 
@@ -99,7 +71,7 @@ class ParticipantRepairTest {
         long longAgo = System.currentTimeMillis() / 1000 - 600;
         cache.record(target, joined("EV_1", "PA_gone", 1, longAgo));
         cache.record(target, joined("EV_2", "PA_stays", 1, longAgo));
-        rooms.put(LIVEKIT_ROOM, List.of(
+        livekit.room(LIVEKIT_ROOM, List.of(
                 info("PA_stays", 4, LivekitModels.TrackType.VIDEO),
                 info("PA_new", 2, LivekitModels.TrackType.AUDIO)));
         published.clear();
@@ -113,7 +85,8 @@ class ParticipantRepairTest {
                 .filter(p -> p.sid().equals("PA_stays")).findFirst().orElseThrow().tracks().get(0).kind());
         assertEquals(List.of(ParticipantRules.LEFT, ParticipantRules.JOINED, ParticipantRules.UPDATED).stream().sorted().toList(),
                 published.stream().map(RoomEvent::type).sorted().toList());
-        assertTrue(authorizations.get(0).startsWith("Bearer "), "the SDK signs its calls");
+        assertTrue(livekit.calls().get(0).authorization().startsWith("Bearer "), "the SDK signs its calls");
+        assertEquals("application/protobuf", livekit.calls().get(0).contentType());
         assertTrue(cache.channel(target).orElseThrow().syncedAt() > 0);
 
         published.clear();
@@ -135,7 +108,7 @@ class ParticipantRepairTest {
     void aSessionHeardOfJustNowIsNotEndedByAnOlderListing() {
         Target target = new Target("room-3", CHANNEL);
         cache.record(target, joined("EV_1", "PA_fresh", 1, System.currentTimeMillis() / 1000));
-        rooms.put(LIVEKIT_ROOM, List.of());
+        livekit.room(LIVEKIT_ROOM, List.of());
 
         assertTrue(repair(url()).reconcile(target, LIVEKIT_ROOM));
 
@@ -174,7 +147,7 @@ class ParticipantRepairTest {
     }
 
     private String url() {
-        return "http://127.0.0.1:" + livekit.getAddress().getPort();
+        return livekit.url();
     }
 
     private ParticipantRepair repair(String url) {

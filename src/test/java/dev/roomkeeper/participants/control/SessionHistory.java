@@ -12,15 +12,15 @@ import java.util.Random;
  * What really happened to participant sessions, as the LiveKit events that tell it, in their true order: each session
  * joins, publishes and unpublishes tracks (LiveKit's info version grows with each, times are whole seconds and often
  * equal), and leaves or stays. Tests deliver the events shuffled and repeated and compare the result with
- * {@link #present()}.
+ * {@link #present()}. Public for the ITs, which deliver the same histories over HTTP.
  */
-final class SessionHistory {
+public final class SessionHistory {
 
-    final List<LiveKitEvent> events = new ArrayList<>();
+    public final List<LiveKitEvent> events = new ArrayList<>();
     /** The sessions present at the end, with their final tracks. */
     private final List<Participant> present = new ArrayList<>();
 
-    static SessionHistory random(Random random, String roomName, String roomSid, int sessions, long startSeconds) {
+    public static SessionHistory random(Random random, String roomName, String roomSid, int sessions, long startSeconds) {
         SessionHistory history = new SessionHistory();
         for (int s = 0; s < sessions; s++) {
             history.session(random, roomName, roomSid, "PA_" + s + "_" + Long.toString(random.nextLong() & 0xffffff, 36),
@@ -79,12 +79,12 @@ final class SessionHistory {
     }
 
     /** The sessions present at the end, with their tracks. */
-    List<Participant> present() {
+    public List<Participant> present() {
         return present;
     }
 
     /** The deliveries: every event once or more, shuffled. */
-    List<LiveKitEvent> deliveries(Random random, double duplicateShare) {
+    public List<LiveKitEvent> deliveries(Random random, double duplicateShare) {
         List<LiveKitEvent> deliveries = new ArrayList<>(events);
         for (LiveKitEvent event : events) {
             if (random.nextDouble() < duplicateShare) {
